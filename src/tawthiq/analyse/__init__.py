@@ -1,0 +1,1 @@
+"""Analysis: trajectories, timelines, counts, conflicting figures, estimates of the undocumented."""

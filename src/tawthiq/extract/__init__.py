@@ -1,0 +1,1 @@
+"""Extraction: persons, organisations, places, events and claims, each tied to its evidence span."""

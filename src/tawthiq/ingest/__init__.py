@@ -1,0 +1,1 @@
+"""Ingestion: read files (text, HTML, PDF, DOCX; English and Arabic) into documents with provenance."""

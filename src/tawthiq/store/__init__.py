@@ -1,0 +1,1 @@
+"""Storage: Django models, migrations and the queries the other stages share."""

@@ -1,0 +1,1 @@
+"""The web application: review, browse, analyse; JSON API."""
