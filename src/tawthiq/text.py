@@ -20,10 +20,10 @@ def fold_arabic(text: str) -> str:
     text = araby.strip_tashkeel(text)
     text = araby.strip_tatweel(text)
     text = araby.normalize_ligature(text)
+    text = text.replace("ى", "ي")  # before normalize_alef, which would make it an alef
     text = araby.normalize_alef(text)
     text = text.replace("ؤ", "و").replace("ئ", "ي").replace("ء", "")
-    text = araby.normalize_teh(text)
-    return text.replace("ى", "ي")
+    return araby.normalize_teh(text)
 
 
 def fold_latin(text: str) -> str:
