@@ -47,3 +47,24 @@ class ApiToken(models.Model):
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
             cls.objects.filter(pk=token.pk).update(last_used=now)
         return token.user
+
+
+class AccessLog(models.Model):
+    """One view of a protected record by someone allowed to see it (who, when, what, where).
+
+    Written by `tawthiq.web.access.log_protected_view`; the audit trail a documentation
+    group shows when asked who looked at a protected witness.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    when = models.DateTimeField(auto_now_add=True, db_index=True)
+    model = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64)
+    path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-when"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self):
+        return f"{self.user} viewed {self.model} {self.object_id}"

@@ -1,0 +1,341 @@
+"""Who sees what: the one place that decides it (web pages, search, the JSON API).
+
+Roles are Django groups, created by migration web/0003_roles:
+
+- admin    everything, including user management (superusers count as admin);
+- editor   reads everything, reviews and edits, protects and unprotects;
+- analyst  reads everything, changes nothing;
+- viewer   reads what is not protected.
+
+A user with no role (or not logged in) sees nothing. With several groups, the most
+powerful role wins.
+
+Protection (what a viewer never sees):
+
+- a document marked `protected` (all versions of a doc_id are protected together);
+- a person record marked `protected`; protection covers the record's whole cluster: if
+  any record of a canonical person is protected, none of the cluster is shown (a
+  pseudonym merged with a real name must not reveal the link). This is computed at
+  query time, so a later merge into a protected cluster is hidden at once;
+- what is known only from a protected document inherits its protection: a person
+  record, event, claim, membership or evidence span of a protected document or a
+  protected imported list; an organisation, place or source all of whose mentions come
+  from protected documents; a canonical person none of whose records is visible;
+- an event with a hidden participant, and every evidence span of a hidden record (the
+  quote would name them);
+- in the text of a visible document, the spans and names of hidden persons are
+  redacted (`protected_strings` and `hidden_spans`).
+
+Hidden objects answer 404, never 403, so that an error page cannot confirm that a
+protected record exists. Views by other roles of protected records are written to
+`AccessLog` (`log_protected_view`): analysts are the reason, editors and admins are
+logged too because an audit trail with exceptions is no audit trail.
+
+The viewer's querysets (`_open_*`) are also the definition of "protected":
+`is_protected(obj)` is true exactly when a viewer could not see `obj`.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from tawthiq.store import models as M
+
+ADMIN, EDITOR, ANALYST, VIEWER = "admin", "editor", "analyst", "viewer"
+ROLES = (ADMIN, EDITOR, ANALYST, VIEWER)  # most powerful first
+_ROLE_CACHE = "_tawthiq_role"
+REDACTED = "[protected]"
+
+
+def role_of(user) -> str | None:
+    """The user's role, or None when the user has none (or is anonymous or inactive)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    if not hasattr(user, _ROLE_CACHE):
+        names = set(user.groups.values_list("name", flat=True))
+        setattr(user, _ROLE_CACHE, next((r for r in ROLES if r in names), None))
+    return getattr(user, _ROLE_CACHE)
+
+
+def set_role(user, role: str) -> None:
+    """Give `user` exactly one role (the group is created if the migration has not run)."""
+    from django.contrib.auth.models import Group
+
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.remove(*user.groups.filter(name__in=ROLES))
+    user.groups.add(group)
+    if hasattr(user, _ROLE_CACHE):
+        delattr(user, _ROLE_CACHE)
+
+
+def can_read(user) -> bool:
+    return role_of(user) is not None
+
+
+def can_edit(user) -> bool:
+    return role_of(user) in (ADMIN, EDITOR)
+
+
+def can_see_protected(user) -> bool:
+    return role_of(user) in (ADMIN, EDITOR, ANALYST)
+
+
+# --- the viewer's rules -------------------------------------------------------------
+
+def _open_document_q(prefix: str = "") -> Q:
+    """The statement's document is absent or not protected."""
+    return Q(**{f"{prefix}document__isnull": True}) | Q(**{f"{prefix}document__protected": False})
+
+
+def _open_record_q() -> Q:
+    """A person record that is not itself protected nor from a protected document or list."""
+    return (
+        Q(protected=False)
+        & _open_document_q()
+        & (Q(imported_list__isnull=True) | Q(imported_list__protected=False))
+    )
+
+
+def _cluster_protected() -> Exists:
+    """Some record of the outer person's cluster (canonical and members) is protected."""
+    cluster = Coalesce(OuterRef("canonical_id"), OuterRef("pk"))
+    return Exists(M.Person.objects.filter(protected=True).filter(Q(pk=cluster) | Q(canonical_id=cluster)))
+
+
+def _open_persons() -> QuerySet:
+    return M.Person.objects.filter(_open_record_q()).filter(~_cluster_protected())
+
+
+def _hidden_persons() -> QuerySet:
+    return M.Person.objects.filter(~_open_record_q() | _cluster_protected())
+
+
+def _open_canonical_persons() -> QuerySet:
+    members_protected = Exists(M.Person.objects.filter(canonical=OuterRef("pk"), protected=True))
+    open_member = Exists(M.Person.objects.filter(canonical=OuterRef("pk")).filter(_open_record_q()))
+    return M.Person.objects.filter(canonical__isnull=True, protected=False).filter(
+        ~members_protected & (_open_record_q() | open_member)
+    )
+
+
+def _open_documents() -> QuerySet:
+    return M.Document.objects.filter(protected=False)
+
+
+def _open_events() -> QuerySet:
+    hidden_participant = Exists(
+        M.EventParticipant.objects.filter(event=OuterRef("pk"), person__in=_hidden_persons())
+    )
+    return M.Event.objects.filter(_open_document_q()).filter(~hidden_participant)
+
+
+def _open_claims() -> QuerySet:
+    return M.Claim.objects.filter(_open_document_q())
+
+
+def _open_memberships() -> QuerySet:
+    return M.Membership.objects.filter(_open_document_q()).filter(
+        Q(person__isnull=True) | ~Q(person__in=_hidden_persons())
+    )
+
+
+def _open_evidence() -> QuerySet:
+    return M.Evidence.objects.filter(document__protected=False).filter(
+        (Q(person__isnull=True) | ~Q(person__in=_hidden_persons()))
+        & (Q(event__isnull=True) | Q(event__in=_open_events()))
+        & (Q(claim__isnull=True) | Q(claim__in=_open_claims()))
+        & (Q(membership__isnull=True) | Q(membership__in=_open_memberships()))
+    )
+
+
+def _known_from(links, protected: bool) -> Q:
+    """Some link of the outer object to a document with the given protection exists."""
+    q = Q()
+    for model, field, doc_path in links:
+        q |= Exists(model.objects.filter(**{field: OuterRef("pk"), doc_path: protected}))
+    return q
+
+
+def _only_from_protected_hidden(queryset: QuerySet, links) -> QuerySet:
+    """Drop objects mentioned by protected documents and by no open one."""
+    return queryset.filter(~_known_from(links, True) | _known_from(links, False))
+
+
+_ORGANIZATION_LINKS = [
+    (M.Evidence, "organization", "document__protected"),
+    (M.Membership, "organization", "document__protected"),
+    (M.Membership, "parent_organization", "document__protected"),
+    (M.Event, "organization", "document__protected"),
+    (M.EventParticipant, "organization", "event__document__protected"),
+]
+_PLACE_LINKS = [
+    (M.Event, "place", "document__protected"),
+    (M.Claim, "place", "document__protected"),
+    (M.Membership, "place", "document__protected"),
+    (M.Person, "origin_place", "document__protected"),
+]
+_SOURCE_LINKS = [
+    (M.Document, "publisher", "protected"),
+    (M.Claim, "attributed_source", "document__protected"),
+]
+
+
+def _open_organizations() -> QuerySet:
+    return _only_from_protected_hidden(M.Organization.objects.all(), _ORGANIZATION_LINKS)
+
+
+def _open_places() -> QuerySet:
+    return _only_from_protected_hidden(M.Place.objects.all(), _PLACE_LINKS)
+
+
+def _open_sources() -> QuerySet:
+    return _only_from_protected_hidden(M.Source.objects.all(), _SOURCE_LINKS)
+
+
+# --- per-user querysets ---------------------------------------------------------------
+
+def _visible(user, model, open_rows) -> QuerySet:
+    role = role_of(user)
+    if role is None:
+        return model.objects.none()
+    if role == VIEWER:
+        return open_rows()
+    return model.objects.all()
+
+
+def visible_documents(user) -> QuerySet:
+    return _visible(user, M.Document, _open_documents)
+
+
+def visible_persons(user) -> QuerySet:
+    """Person records (canonical or member) the user may see."""
+    return _visible(user, M.Person, _open_persons)
+
+
+def visible_canonical_persons(user) -> QuerySet:
+    """Canonical persons (clusters) with at least one record the user may see; for lists."""
+    role = role_of(user)
+    if role is None:
+        return M.Person.objects.none()
+    if role == VIEWER:
+        return _open_canonical_persons()
+    return M.Person.objects.filter(canonical__isnull=True)
+
+
+def visible_events(user) -> QuerySet:
+    return _visible(user, M.Event, _open_events)
+
+
+def visible_claims(user) -> QuerySet:
+    return _visible(user, M.Claim, _open_claims)
+
+
+def visible_memberships(user) -> QuerySet:
+    return _visible(user, M.Membership, _open_memberships)
+
+
+def visible_evidence(user) -> QuerySet:
+    return _visible(user, M.Evidence, _open_evidence)
+
+
+def visible_organizations(user) -> QuerySet:
+    return _visible(user, M.Organization, _open_organizations)
+
+
+def visible_places(user) -> QuerySet:
+    return _visible(user, M.Place, _open_places)
+
+
+def visible_sources(user) -> QuerySet:
+    return _visible(user, M.Source, _open_sources)
+
+
+_OPEN_ROWS = {
+    M.Document: _open_documents,
+    M.Person: _open_persons,
+    M.Event: _open_events,
+    M.Claim: _open_claims,
+    M.Membership: _open_memberships,
+    M.Evidence: _open_evidence,
+    M.Organization: _open_organizations,
+    M.Place: _open_places,
+    M.Source: _open_sources,
+}
+
+
+def is_protected(obj) -> bool:
+    """True when a viewer could not see `obj` (protected, or known only from protection).
+
+    For a person record this is about the record itself; a canonical person whose own
+    record is hidden but that has an open member is still listed for viewers (see
+    `visible_canonical_persons`) and counts as not protected.
+    """
+    if isinstance(obj, M.Person) and obj.canonical_id is None:
+        return not _open_canonical_persons().filter(pk=obj.pk).exists()
+    open_rows = _OPEN_ROWS.get(type(obj))
+    if open_rows is None:
+        return False
+    return not open_rows().filter(pk=obj.pk).exists()
+
+
+def log_protected_view(user, obj, path: str = "") -> bool:
+    """Record that `user` looked at `obj` when `obj` is protected; return whether it was logged."""
+    from tawthiq.web.models import AccessLog
+
+    if not can_see_protected(user) or not is_protected(obj):
+        return False
+    AccessLog.objects.create(
+        user=user, model=type(obj).__name__.lower(), object_id=str(obj.pk), path=path[:500]
+    )
+    return True
+
+
+# --- redaction inside visible text ----------------------------------------------------
+
+def _hidden_records_in(user, document) -> QuerySet:
+    """Person records hidden from `user` that this document mentions or whose cluster it mentions."""
+    if can_see_protected(user):
+        return M.Person.objects.none()
+    hidden = _hidden_persons()
+    mentioned = hidden.filter(Q(document=document) | Q(evidence__document=document))
+    clusters = {p.canonical_id or p.pk for p in mentioned.only("pk", "canonical_id")}
+    if not clusters:
+        return M.Person.objects.none()
+    return M.Person.objects.filter(Q(pk__in=clusters) | Q(canonical_id__in=clusters))
+
+
+def protected_strings(user, document) -> list[str]:
+    """Names (every spelling) of hidden persons the document mentions, longest first.
+
+    The reader and search snippets blank these out for users who may not see them,
+    wherever they occur in the text, not only inside extracted spans.
+    """
+    records = _hidden_records_in(user, document)
+    if not records:
+        return []
+    names = {p.name for p in records} | set(
+        M.PersonName.objects.filter(person__in=records).values_list("name", flat=True)
+    )
+    return sorted((n for n in names if n.strip()), key=len, reverse=True)
+
+
+def hidden_spans(user, document) -> list[tuple[int, int]]:
+    """Offsets of evidence spans in `document` the user may not read (hidden records' quotes)."""
+    if can_see_protected(user):
+        return []
+    visible = visible_evidence(user).filter(document=document).values_list("pk", flat=True)
+    return list(
+        M.Evidence.objects.filter(document=document, start__isnull=False, end__isnull=False)
+        .exclude(pk__in=visible)
+        .values_list("start", "end")
+    )
+
+
+def redact(text: str, strings: list[str]) -> str:
+    """Replace every occurrence of each string (longest first) with the redaction mark."""
+    for s in strings:
+        text = text.replace(s, REDACTED)
+    return text
