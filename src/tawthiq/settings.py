@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves the OpenAPI docs page and its scripts locally (no CDN)
     "tawthiq.store",
     "tawthiq.web",
 ]
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tawthiq.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "tawthiq.web.urls"
@@ -114,6 +116,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# htmx comes from the npm registry (`make install`), never from a CDN and never committed.
+HTMX_DIR = Path(
+    os.environ.get("TAWTHIQ_HTMX_DIR", PACKAGE_DIR.parent.parent / "build" / "npm" / "node_modules" / "htmx.org" / "dist")
+)
+STATICFILES_DIRS = [("htmx", HTMX_DIR)] if HTMX_DIR.is_dir() else []
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 

@@ -339,3 +339,31 @@ def redact(text: str, strings: list[str]) -> str:
     for s in strings:
         text = text.replace(s, REDACTED)
     return text
+
+
+# --- changing protection --------------------------------------------------------------
+
+def protect_person(pk: int, protected: bool = True) -> int | None:
+    """Set the protection of one person record; return the size of its cluster (None: no such person).
+
+    The record alone carries the flag; the rules above hide its whole cluster at query time.
+    Saved row by row so that the history records who changed it.
+    """
+    person = M.Person.objects.filter(pk=pk).first()
+    if person is None:
+        return None
+    if person.protected != protected:
+        person.protected = protected
+        person.save(update_fields=["protected"])
+    cluster = person.canonical_id or person.pk
+    return M.Person.objects.filter(Q(pk=cluster) | Q(canonical_id=cluster)).count()
+
+
+def protect_document(doc_id: str, protected: bool = True) -> int:
+    """Set the protection of every version of a document; return how many versions there are."""
+    versions = list(M.Document.objects.filter(doc_id=doc_id))
+    for doc in versions:
+        if doc.protected != protected:
+            doc.protected = protected
+            doc.save(update_fields=["protected"])
+    return len(versions)
