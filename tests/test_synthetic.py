@@ -1,0 +1,101 @@
+"""The synthetic benchmark generator: realistic variation, known truth, reproducible."""
+
+import random
+from collections import defaultdict
+
+import pytest
+
+from tawthiq.resolve.synthetic import generate, spelling_variants, typo
+from tawthiq.text import script_of
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return generate(20_000, seed=7)
+
+
+def by_person(sample):
+    groups = defaultdict(list)
+    for record in sample.records:
+        groups[sample.truth[record["id"]]].append(record)
+    return groups
+
+
+def test_same_seed_same_records_other_seed_other_records(sample):
+    again = generate(20_000, seed=7)
+    assert again.records == sample.records and again.truth == sample.truth
+    assert generate(2_000, seed=8).records != sample.records[:2_000]
+
+
+def test_exact_size_and_every_record_has_a_truth(sample):
+    assert len(sample.records) == 20_000
+    assert len({r["id"] for r in sample.records}) == 20_000
+    assert set(sample.truth) == {r["id"] for r in sample.records}
+    assert 5_000 < sample.persons < 20_000
+
+
+def test_variants_of_one_person_share_a_truth_id_and_are_spelled_differently(sample):
+    groups = [g for g in by_person(sample).values() if len(g) >= 2]
+    assert len(groups) > 2_000
+    differing = sum(len({r["name"] for r in g}) > 1 for g in groups)
+    assert differing / len(groups) > 0.8
+    # Some people are written in both scripts: Arabic-script copies of Latin records.
+    both = sum({script_of(r["name"]) for r in g} == {"arabic", "latin"} for g in groups)
+    assert both / len(groups) > 0.2
+
+
+def test_common_names_are_shared_by_different_people(sample):
+    people_by_name = defaultdict(set)
+    for record in sample.records:
+        people_by_name[record["name"].lower()].add(sample.truth[record["id"]])
+    crowded = [name for name, people in people_by_name.items() if len(people) >= 5]
+    assert crowded, "the most common names should belong to many different people"
+
+
+def test_fields_go_missing_as_in_real_sources(sample):
+    records = sample.records
+    share = lambda key: sum(key in r for r in records) / len(records)  # noqa: E731
+    assert 0.3 < share("rank") < 0.7
+    assert 0.25 < share("birth_year") < 0.45
+    assert 0.1 < share("age") < 0.3
+    assert 0.5 < share("origin") < 0.7
+    for record in records:
+        if "age" in record:
+            assert record["age_at"][:4].isdigit()
+
+
+def test_father_names_are_sometimes_dropped(sample):
+    groups = by_person(sample).values()
+    varying = sum(
+        len({len(r["name"].split()) for r in g if script_of(r["name"]) == "latin" and "(" not in r["name"]}) > 1
+        for g in groups
+        if len(g) >= 3
+    )
+    assert varying > 100
+
+
+def test_spelling_rules_produce_the_known_variants():
+    assert "Smadi" in spelling_variants("Samadi")
+    assert {"Kassem", "Gassem", "Qasem"} <= set(spelling_variants("Qassem"))
+    assert "Yusef" in spelling_variants("Yousef")
+    assert "Karim" in spelling_variants("Kareem")
+    assert "Halil" in spelling_variants("Khalil")
+    assert "Mamoun" in spelling_variants("Ma'moun")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts once)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+def test_a_typo_is_one_small_edit():
+    rng = random.Random(1)
+    for word in ["Muhammad al-Hamad", "محمد الحمد"]:
+        distances = {edit_distance(word, typo(rng, word)) for _ in range(60)}
+        assert distances <= {0, 1} and 1 in distances  # 0 when a letter is replaced by itself
