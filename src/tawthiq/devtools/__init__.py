@@ -1,0 +1,1 @@
+"""Helpers for developing and testing Tawthiq (not used by the running application)."""
