@@ -1,0 +1,330 @@
+"""Arabic personal names: parse them into their parts and build comparison keys.
+
+The same person is written Mohammed / Muhammad / Mohamad, Mu'adh / Moath / Muaz,
+al-Smadi / Al Samadi / Smadi, Abdul Latif / Abdulatif / Abd al-Latif, or in Arabic
+script. The keys below are built so that such variants compare equal or close, and
+Arabic script goes through the same key functions after romanisation (ICU
+"Arabic-Latin"), so both scripts compare directly.
+
+Two keys per name unit:
+- ``skeleton``: consonant classes only (vowels, medial w/y, doubled letters, ayn and
+  hamza marks, a final h dropped; q/k/g/c, th/dh/s/z, kh/h, sh/ch, ph/f, p/b merged).
+  Coarse on purpose: used for blocking and exact-key comparisons.
+- ``phonetic``: the same consonant classes with vowels reduced to a / i / u. Softer
+  on vowels than the raw spelling, finer than the skeleton: used with Jaro-Winkler.
+
+Parsing follows the usual structure of Arabic names (given name, father's and
+grandfather's names, family name; kunya "Abu X" / "Umm X"; nisba "al-...i"), and the
+sanctions-list convention of an ALL-CAPS family name. It is a heuristic; keys never
+depend on the parse being right except for the given-name and family-name keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tawthiq.text import fold_arabic, fold_latin, script_of
+
+# Standalone Latin particles (lower case, apostrophes removed).
+ARTICLES = frozenset(
+    "al el il ul l as ash ad ar at az an es ed er et ez en ech ach".split()
+)
+PATRONYMIC = frozenset("bin ibn ben bint bent b ould wuld walad ibnu bn".split())
+KUNYA = frozenset("abu abou abo aboo abi bou bu umm um oum om ummu".split())
+ABD = frozenset("abd abdu abdul abdel abdal abdol abdoul abdil abed abid abdur abdus".split())
+DIN = frozenset("din deen dine eddine eddin edine uddin uddeen addin eddeen iddin".split())
+
+# Arabic-script particles, after fold_arabic.
+AR_PATRONYMIC = frozenset({"بن", "ابن", "بنت", "ولد"})
+AR_KUNYA = {"ابو": "abu", "ام": "umm"}
+AR_ABD = "عبد"
+AR_DIN = "الدين"
+
+VOWELS = frozenset("aeiou")
+APOSTROPHES = re.compile(r"['’‘`´ʿʾʼʻ\u02be\u02bf]")
+NON_LETTER = re.compile(r"[^a-z]+")
+TOKEN_SPLIT = re.compile(r"[\s\-_,;/.()\[\]\"«»]+")
+BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+# Digraphs first (longest first), mapped to one class letter each (upper case = done).
+DIGRAPHS = [
+    ("sch", "X"), ("tch", "X"), ("sh", "X"), ("ch", "X"), ("kh", "H"), ("gh", "K"),
+    ("th", "S"), ("dh", "S"), ("zh", "J"), ("dj", "J"), ("ph", "F"), ("ck", "K"),
+]
+LETTER_CLASS = {
+    "q": "K", "k": "K", "g": "K", "c": "K", "z": "S", "s": "S", "x": "S", "v": "F",
+    "f": "F", "p": "B", "b": "B", "t": "T", "d": "D", "j": "J", "h": "H", "l": "L",
+    "m": "M", "n": "N", "r": "R",
+}
+VOWEL_CLASS = {"a": "a", "e": "a", "i": "i", "o": "u", "u": "u"}
+
+
+@lru_cache(maxsize=1)
+def _arabic_latin():
+    import icu
+
+    return icu.Transliterator.createInstance("Arabic-Latin")
+
+
+def romanize_arabic(word: str) -> str:
+    """Letter-by-letter romanisation of an Arabic word, folded to plain lower-case ASCII:
+    'معاذ' -> 'mʿadh' -> 'madh'. Long vowels come out as a / w / y; short ones are unwritten."""
+    latin = _arabic_latin().transliterate(fold_arabic(word))
+    return NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", latin)))
+
+
+def _classes(word: str) -> list[str]:
+    """Map a lower-case Latin word to consonant classes (upper case) and vowel classes."""
+    word = NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", word)))
+    if word.startswith("ou") and len(word) > 2 and word[2] in VOWELS:
+        word = "w" + word[2:]  # French Oualid -> Walid
+    for digraph, cls in DIGRAPHS:
+        word = word.replace(digraph, cls)
+    out: list[str] = []
+    for i, ch in enumerate(word):
+        if ch.isupper():
+            out.append(ch)
+        elif ch in ("y", "w"):
+            # A consonant at the start of a word (Yusuf, Walid); a vowel inside (Husayn, Nawfal).
+            out.append(ch.upper() if i == 0 else ("i" if ch == "y" else "u"))
+        elif ch in VOWEL_CLASS:
+            out.append(VOWEL_CLASS[ch])
+        elif ch in LETTER_CLASS:
+            out.append(LETTER_CLASS[ch])
+    collapsed: list[str] = []
+    for cls in out:
+        if not collapsed or collapsed[-1] != cls:
+            collapsed.append(cls)
+    return collapsed
+
+
+def skeleton(word: str) -> str:
+    """Consonant-class skeleton of a Latin word: 'Mohammed', 'Muhammad' -> 'mhmd'."""
+    consonants = [c for c in _classes(word) if c.isupper()]
+    if len(consonants) > 1 and consonants[-1] == "H":
+        consonants.pop()  # ta marbuta / final h: Salameh = Salama, Hamzah = Hamza
+    merged = [c for i, c in enumerate(consonants) if i == 0 or consonants[i - 1] != c]
+    return "".join(merged).lower()
+
+
+def phonetic(word: str) -> str:
+    """Softer key keeping vowel classes: 'Moath' -> 'muas', 'Mu'adh' -> 'muas'."""
+    classes = _classes(word)
+    if len(classes) > 2 and classes[-1] == "H" and not classes[-2].isupper():
+        classes.pop()
+    return "".join(classes).lower()
+
+
+def _abd_remainder(rest: str) -> str:
+    """The divine name after 'Abd', without the article however it is glued:
+    'ullatif', 'al latif', 'elatif' -> 'latif' -> skeleton 'tf'."""
+    rest = rest.lstrip("aeiou")
+    while rest.startswith("l") and len(skeleton(rest[1:])) >= 2:
+        rest = rest[1:].lstrip("aeiou")
+    return rest
+
+
+@dataclass(frozen=True)
+class NameUnit:
+    """One part of a name: a word, or a compound such as 'Abd al-Latif', 'Abu Khaled',
+    'Nur al-Din'. ``text`` is the display form, ``key`` its skeleton, ``phon`` its
+    phonetic key."""
+
+    text: str
+    key: str
+    phon: str
+    kind: str = "name"  # name | abd | kunya | din
+    article: bool = False  # written with al- / el- (nisba or laqab when not the family name)
+    caps: bool = False  # written in ALL CAPS in mixed-case text: a family name
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A name split into its parts. Any part may be missing (None / empty)."""
+
+    original: str
+    script: str
+    units: tuple[NameUnit, ...]
+    given: NameUnit | None = None
+    father: NameUnit | None = None
+    grandfather: NameUnit | None = None
+    middle: tuple[NameUnit, ...] = ()
+    family: NameUnit | None = None
+    kunya: NameUnit | None = None
+    nisba: tuple[NameUnit, ...] = ()
+    laqab: tuple[NameUnit, ...] = ()
+    particles: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """Comparison keys of one name (empty strings when there is nothing to compare)."""
+
+    tokens: tuple[str, ...]  # skeleton of every unit, in order
+    token_set: str  # sorted distinct skeletons, space-joined: order-free full-name key
+    full_skeleton: str  # skeletons in written order
+    full_phonetic: str  # phonetic keys in written order
+    given: str
+    given_phonetic: str
+    family: str
+    family_phonetic: str
+    rare_tokens: tuple[str, ...] = ()  # filled by the linker from token frequencies
+
+
+def _raw_tokens(name: str) -> list[tuple[str, bool]]:
+    """(lower-case Latin token, was ALL CAPS) pairs; Arabic tokens are romanised here,
+    with their particles turned into the Latin ones the parser knows."""
+    text = unicodedata.normalize("NFKC", BRACKETED.sub(" ", name))
+    text = APOSTROPHES.sub("", text)
+    out: list[tuple[str, bool]] = []
+    for token in TOKEN_SPLIT.split(text):
+        if not token:
+            continue
+        if script_of(token) == "arabic":
+            out.extend((t, False) for t in _arabic_token(fold_arabic(token)))
+            continue
+        letters = [c for c in token if c.isalpha()]
+        caps = len(letters) >= 2 and all(c.isupper() for c in letters)
+        out.append((fold_latin(token), caps))
+    return out
+
+
+def _arabic_token(token: str) -> list[str]:
+    if token in AR_PATRONYMIC:
+        return ["bin"]
+    if token in AR_KUNYA:
+        return [AR_KUNYA[token]]
+    if token == AR_DIN:
+        return ["din"]
+    if token.startswith(AR_ABD) and len(token) > len(AR_ABD) + 1:
+        return ["abd", romanize_arabic(token[len(AR_ABD):])]
+    if token == AR_ABD:
+        return ["abd"]
+    if token.startswith("ال") and len(token) > 3:
+        return ["al", romanize_arabic(token[2:])]
+    return [romanize_arabic(token)]
+
+
+def _strip_glued_article(token: str) -> tuple[str, bool]:
+    """'alsmadi' -> ('smadi', True); 'ali', 'elias' stay."""
+    if len(token) >= 5 and token[:2] in ("al", "el") and token[2] not in VOWELS | {"y", "w", "l"}:
+        return token[2:], True
+    return token, False
+
+
+def _unit(text: str, kind: str = "name", *, article: bool = False, caps: bool = False,
+          key_text: str | None = None) -> NameUnit:
+    basis = key_text if key_text is not None else text
+    return NameUnit(text=text, key=skeleton(basis), phon=phonetic(basis), kind=kind,
+                    article=article, caps=caps)
+
+
+def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
+    units: list[NameUnit] = []
+    particles: list[str] = []
+    i = 0
+    article_pending = False
+    while i < len(tokens):
+        tok, caps = tokens[i]
+        has_next = i + 1 < len(tokens)
+        if tok in ARTICLES and has_next:
+            article_pending = True
+            particles.append(tok)
+            i += 1
+            continue
+        if tok in PATRONYMIC and has_next and units:
+            particles.append(tok)
+            i += 1
+            continue
+        if tok in DIN and units and units[-1].kind in ("name", "abd"):
+            prev = units.pop()
+            key = prev.key + "dn"
+            units.append(NameUnit(text=f"{prev.text} al-din", key=key, phon=prev.phon + "din",
+                                  kind="din", article=prev.article, caps=prev.caps))
+            article_pending = False
+            i += 1
+            continue
+        if (tok in ABD or tok in KUNYA) and has_next:
+            # Compound: skip articles, take the next name word.
+            j = i + 1
+            glue = ""
+            while j < len(tokens) - 1 and tokens[j][0] in ARTICLES:
+                glue += tokens[j][0]
+                j += 1
+            nxt, nxt_caps = tokens[j]
+            if nxt not in PATRONYMIC and nxt not in KUNYA and nxt not in ABD:
+                if tok in ABD:
+                    rest = _abd_remainder(tok[3:] + glue + nxt)
+                    units.append(NameUnit(text=f"{tok} {nxt}", key="bd" + skeleton(rest),
+                                          phon="abd" + phonetic(rest), kind="abd",
+                                          caps=caps and nxt_caps))
+                else:
+                    name_part, _ = _strip_glued_article(nxt)
+                    marker = "b" if tok.startswith(("a", "b")) else "m"
+                    units.append(NameUnit(text=f"{tok} {nxt}", key=marker + skeleton(name_part),
+                                          phon=("abu" if marker == "b" else "um") + phonetic(name_part),
+                                          kind="kunya", caps=caps and nxt_caps))
+                article_pending = False
+                i = j + 1
+                continue
+        if tok.startswith("abd") and len(tok) >= 6 and tok not in ABD:
+            rest = _abd_remainder(tok[3:])
+            units.append(NameUnit(text=tok, key="bd" + skeleton(rest), phon="abd" + phonetic(rest),
+                                  kind="abd", caps=caps))
+            article_pending = False
+            i += 1
+            continue
+        word, glued = _strip_glued_article(tok)
+        if skeleton(word) or len(word) > 1:
+            units.append(_unit(word, article=article_pending or glued, caps=caps))
+        article_pending = False
+        i += 1
+    return [u for u in units if u.key], particles
+
+
+@lru_cache(maxsize=65536)
+def parse_name(name: str) -> ParsedName:
+    """Split a name (Latin or Arabic script) into given, father's, grandfather's and family
+    names, kunya, nisba and laqab. Single letters (initials) are kept as units but never
+    chosen as given or family name."""
+    units, particles = _units(_raw_tokens(name or ""))
+    script = script_of(name or "")
+    kunya = next((u for u in units if u.kind == "kunya"), None)
+    named = [u for u in units if len(u.text) > 1 or u.kind != "name"]
+    # A leading kunya ("Abu Khaled al-Nashmi") is not the given name; a trailing
+    # "ABU TEIR" in capitals is a family name.
+    core = [u for u in named if u is not kunya or (u is named[-1] and u.caps)]
+    if kunya in core:
+        kunya = None
+    given = core[0] if core else None
+    family = core[-1] if len(core) >= 2 else None
+    if len(core) == 1 and (kunya is not None or given.article or given.caps):
+        given, family = None, core[0]  # "Abu Khaled AL-NASHMI": no given name written
+    inner = core[1:-1] if len(core) >= 2 else []
+    father = inner[0] if inner else None
+    grandfather = inner[1] if len(inner) >= 2 else None
+    middle = tuple(inner[2:])
+    nisba = tuple(u for u in core[1:] if u.article and u.text.endswith(("i", "y", "ee")))
+    laqab = tuple(u for u in inner if u.article and u not in nisba)
+    return ParsedName(original=name, script=script, units=tuple(units), given=given,
+                      father=father, grandfather=grandfather, middle=middle, family=family,
+                      kunya=kunya, nisba=nisba, laqab=laqab, particles=tuple(particles))
+
+
+def name_keys(name: str) -> NameKeys:
+    """Comparison keys of a name; see the module docstring."""
+    parsed = parse_name(name or "")
+    tokens = tuple(u.key for u in parsed.units)
+    return NameKeys(
+        tokens=tokens,
+        token_set=" ".join(sorted(set(tokens))),
+        full_skeleton=" ".join(tokens),
+        full_phonetic=" ".join(u.phon for u in parsed.units),
+        given=parsed.given.key if parsed.given else "",
+        given_phonetic=parsed.given.phon if parsed.given else "",
+        family=parsed.family.key if parsed.family else "",
+        family_phonetic=parsed.family.phon if parsed.family else "",
+    )
