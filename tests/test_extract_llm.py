@@ -221,3 +221,56 @@ def test_prompt_carries_the_whole_vocabulary():
     prompt = system_prompt()
     for term in [*V.EVENT_TYPES, *V.RANKS, *V.ORGANIZATION_KINDS, *V.CLAIM_QUALIFIERS, *V.PERSON_ROLES]:
         assert term in prompt
+
+
+@pytest.mark.django_db
+def test_extract_command_with_the_llm_backend_saves_merged_items_and_counts_drops(llm_server, settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from tawthiq.cli import app
+    from tawthiq.extract.run import RulesBackend
+    from tawthiq.store import models as M
+
+    def rules(self, document):
+        start = document.text.index("Walid Nassouf")
+        return Extraction({"persons": [{"id": "p1", "key": "walid", "name": "Walid Nassouf", "roles": ["victim"],
+                                        "evidence": [{"quote": "Walid Nassouf", "start": start, "end": start + 13}]}]})
+
+    monkeypatch.setattr(RulesBackend, "extract", rules)
+    settings.LLM_URL, settings.LLM_MODEL, settings.LLM_KEY = llm_server.url + "/v1", "tiny", ""
+    M.Document.objects.create(doc_id="fict-llm", text=TEXT, sha256="1" * 64)
+    result = CliRunner().invoke(app, ["extract", "--backend", "llm"])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 0, out
+    assert "dropped because a quote was not verbatim in the document: 2" in out
+    people = dict(M.Person.objects.values_list("name", "extractor"))
+    assert people == {"Walid Nassouf": "rules", "Karam Nassouf": "llm"}
+    assert M.Event.objects.filter(extractor="llm").count() == 2
+    for ev in M.Evidence.objects.all():
+        assert TEXT[ev.start:ev.end] == ev.quote
+
+    # A rules-only re-run leaves what only the LLM suggested (it is not the rules' to remove)
+    # and brings the rules' person back to what the rules say.
+    result = CliRunner().invoke(app, ["extract", "--force"])
+    assert result.exit_code == 0
+    assert dict(M.Person.objects.values_list("name", "extractor")) == people
+    walid = M.Person.objects.get(name="Walid Nassouf")
+    assert list(walid.evidence.values_list("quote", flat=True)) == ["Walid Nassouf"]
+    assert M.Event.objects.filter(extractor="llm").count() == 2
+
+
+@pytest.mark.django_db
+def test_extract_command_stops_cleanly_when_the_endpoint_is_unreachable(settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from tawthiq.cli import app
+    from tawthiq.extract.run import RulesBackend
+    from tawthiq.store import models as M
+
+    monkeypatch.setattr(RulesBackend, "extract", lambda self, document: Extraction({}))
+    with Server(lambda body: (200, completion("{}"))) as server:
+        settings.LLM_URL = server.url
+    M.Document.objects.create(doc_id="fict-llm", text=TEXT, sha256="1" * 64)
+    result = CliRunner().invoke(app, ["extract", "--backend", "llm"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "cannot reach the LLM endpoint" in " ".join(result.output.split())
