@@ -12,13 +12,13 @@ Without either: 401. Logged in but without a role: 403.
 from datetime import date, datetime
 
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, When
-from django.http import Http404
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
 
 from tawthiq.store import models as M
+from tawthiq.store import search as store_search
 from tawthiq.text import fold
 from tawthiq.web import access
 from tawthiq.web.models import ApiToken
@@ -54,7 +54,7 @@ def _reader(request):
 
 def _not_found(kind: str):
     # The same message for "does not exist" and "hidden": nothing to learn from it.
-    return Http404(f"no such {kind}")
+    return HttpError(404, f"no such {kind}")
 
 
 # --- schemas --------------------------------------------------------------------------
@@ -227,6 +227,12 @@ class Redactor:
             text = text[:start] + access.REDACTED + text[end:]
         return access.redact(text, self.strings(document))
 
+    def snippet(self, hit, query: str) -> str:
+        """The search snippet, cut from the redacted text when redaction applies."""
+        if not self.active:
+            return hit.snippet_text
+        return store_search.snippet(self.text(hit.document), store_search.parse_query(query))[0]
+
 
 def _evidence(items, redactor: Redactor) -> list[dict]:
     changed = redactor.active
@@ -245,6 +251,13 @@ def _evidence_prefetch(user, to_attr="shown_evidence") -> Prefetch:
     return Prefetch(
         "evidence", queryset=access.visible_evidence(user).select_related("document"), to_attr=to_attr
     )
+
+
+def _not_rejected(queryset, review_state: str = ""):
+    """Rejected statements are left out, as in exports, unless asked for by review state."""
+    if review_state:
+        return queryset.filter(review_state=review_state)
+    return queryset.exclude(review_state=M.ReviewState.REJECTED)
 
 
 def _events_query(user):
@@ -384,18 +397,19 @@ def get_document(request, doc_id: str, version: int | None = None):
     access.log_protected_view(user, doc, request.path)
     redactor = Redactor(user)
     persons = (
-        access.visible_persons(user).filter(document=doc).select_related("document")
+        _not_rejected(access.visible_persons(user).filter(document=doc)).select_related("document")
         .prefetch_related(_evidence_prefetch(user)).order_by("pk")
     )
     claims = (
-        access.visible_claims(user).filter(document=doc).select_related("document", "place")
+        _not_rejected(access.visible_claims(user).filter(document=doc)).select_related("document", "place")
         .prefetch_related(_evidence_prefetch(user)).order_by("pk")
     )
     doc.shown_text = redactor.text(doc)
     doc.offsets_exact = not redactor.active
     doc.version_numbers = sorted(versions.values_list("version", flat=True))
     doc.shown_persons = [_record(p, redactor) for p in persons]
-    doc.shown_events = [_event(e, redactor) for e in _events_query(user).filter(document=doc).order_by("pk")]
+    events = _not_rejected(_events_query(user).filter(document=doc)).order_by("pk")
+    doc.shown_events = [_event(e, redactor) for e in events]
     doc.shown_claims = [_claim(c, redactor) for c in claims]
     return doc
 
@@ -423,7 +437,7 @@ def get_person(request, person_id: int):
     if root is None:
         raise _not_found("person")
     records = list(
-        access.visible_persons(user).filter(Q(pk=root) | Q(canonical_id=root))
+        _not_rejected(access.visible_persons(user).filter(Q(pk=root) | Q(canonical_id=root)))
         .select_related("document__publisher").prefetch_related(_evidence_prefetch(user), "names")
         .order_by("pk")
     )
@@ -440,11 +454,11 @@ def get_person(request, person_id: int):
                 seen.add((n.name, n.kind))
                 names.append({"name": n.name, "script": n.script, "kind": n.kind})
     events = list(
-        _events_query(user).filter(participants__person__in=[r.pk for r in records]).distinct()
+        _not_rejected(_events_query(user).filter(participants__person__in=[r.pk for r in records])).distinct()
         .order_by(F("date_sort").asc(nulls_last=True), "date", "pk")
     )
     memberships = (
-        access.visible_memberships(user).filter(person__in=records)
+        _not_rejected(access.visible_memberships(user).filter(person__in=records))
         .select_related("organization", "place", "document").order_by("start", "pk")
     )
     documents = {r.document_id for r in records} | {e.document_id for e in events}
@@ -508,8 +522,7 @@ def list_events(
         events = events.filter(participants__person__in=records).distinct()
     if document:
         events = events.filter(document__doc_id=document)
-    if review_state:
-        events = events.filter(review_state=review_state)
+    events = _not_rejected(events, review_state)
     redactor = Redactor(user)
     return _Mapped(events.order_by(F("date_sort").asc(nulls_last=True), "pk"), lambda e: _event(e, redactor))
 
@@ -531,7 +544,21 @@ def list_claims(
         claims = claims.filter(category=category)
     if document:
         claims = claims.filter(document__doc_id=document)
-    if review_state:
-        claims = claims.filter(review_state=review_state)
+    claims = _not_rejected(claims, review_state)
     redactor = Redactor(user)
     return _Mapped(claims.order_by("period_start", "pk"), lambda c: _claim(c, redactor))
+
+
+@api.get("/search", response=SearchOut, tags=["search"])
+def search(request, q: str = Query(..., description="Words (Arabic or Latin); a trailing * matches a prefix."),
+           limit: int = Query(20, ge=1, le=100)):
+    """Full-text search of current documents, and persons by name."""
+    user = _reader(request)
+    redactor = Redactor(user)
+    hits = store_search.search_documents(q, limit=limit, queryset=access.visible_documents(user))
+    persons = _persons_matching(user, q).order_by("shown_name", "pk")[:limit] if q.strip() else []
+    return {
+        "query": q,
+        "documents": [{"document": hit.document, "snippet": redactor.snippet(hit, q)} for hit in hits],
+        "persons": list(persons),
+    }
