@@ -25,7 +25,11 @@ def _size(value: str) -> int:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (folders are read recursively).")],
+    paths: Annotated[
+        list[Path],
+        # readable=False: unreadable paths are reported per file by the pipeline, not as a usage error
+        typer.Argument(help="Files and folders (folders are read recursively).", readable=False),
+    ],
     title: Annotated[Optional[str], typer.Option(help="Title (wins over the sidecar).")] = None,
     publisher: Annotated[Optional[str], typer.Option(help="Publisher, stored as a source.")] = None,
     published: Annotated[Optional[str], typer.Option(help="Publication date, YYYY[-MM[-DD]].")] = None,
@@ -40,6 +44,7 @@ def ingest(
     limit = _size(max_size) if max_size else None
     open_store()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.markup import escape
     from rich.table import Table
 
     from tawthiq.ingest.pipeline import ingest_paths
@@ -54,7 +59,9 @@ def ingest(
 
         def progress(result, done, total):
             if result.status == "failed":
-                bar.console.print(f"[bold red]error:[/] {result.path}: {result.message}", highlight=False)
+                bar.console.print(
+                    f"[bold red]error:[/] {escape(result.path)}: {escape(result.message)}", highlight=False, soft_wrap=True
+                )
             if done:
                 bar.update(task, total=total, completed=done, file=Path(result.path).name[-40:])
 

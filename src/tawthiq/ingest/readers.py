@@ -35,15 +35,17 @@ def file_type(path: Path) -> str | None:
 
 
 def normalise(text: str) -> str:
-    """The form documents are stored and hashed in: NFC, Unix newlines, no BOM, no trailing blanks."""
+    """The form documents are stored and hashed in: NFC, Unix newlines, no BOM, no
+    surrounding blank space. Nothing inside the text changes beyond that, so quotes
+    and offsets taken from the file stay valid."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = unicodedata.normalize("NFC", text)
-    lines = [line.rstrip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def read_bytes(kind: str, data: bytes) -> Extracted:
     """Extract the text of a file of the given type from its bytes."""
+    if not data.strip():
+        raise ReadError("empty file")
     reader = {"txt": _read_text, "md": _read_text, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx}[kind]
     extracted = reader(data)
     extracted.text = normalise(extracted.text)
@@ -68,9 +70,9 @@ def _read_text(data: bytes) -> Extracted:
 
 DROPPED_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "form",
                 "nav", "header", "footer", "aside", "head", "button", "select"]
-BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "table",
-              "tr", "blockquote", "pre", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
-              "address", "hr", "br", "body"}
+BLOCK_TAGS = {"p", "div", "section", "article", "main", "ul", "ol", "dl", "table", "blockquote", "pre",
+              "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "address", "hr", "body"}
+LINE_TAGS = {"br", "li", "tr", "dt", "dd"}
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
 NOISE_CLASS = re.compile(r"(^|[\s_-])(nav|menu|footer|header|sidebar|cookie|share|social|breadcrumb|advert|ads)([\s_-]|$)", re.I)
 
@@ -124,20 +126,22 @@ def _html_blocks(node, parts: list[str]) -> None:
             if child.name == "pre":
                 parts.append("\n\n" + child.get_text() + "\n\n")
                 continue
-            block = child.name in BLOCK_TAGS
-            if block:
-                parts.append("\n\n" if child.name not in ("br", "li", "tr", "dt", "dd") else "\n")
+            paragraph = child.name in BLOCK_TAGS
+            if paragraph:
+                parts.append("\n\n")
             _html_blocks(child, parts)
             if child.name in ("td", "th"):
                 parts.append("\t")
-            if block:
-                parts.append("\n\n" if child.name not in ("br", "li", "tr", "dt", "dd") else "\n")
+            elif child.name in LINE_TAGS:
+                parts.append("\n")
+            elif paragraph:
+                parts.append("\n\n")
 
 
 def _tidy_blocks(text: str) -> str:
-    """Collapse runs of spaces; table cells keep one tab between them."""
+    """Collapse runs of spaces and blank lines; table cells keep one tab between them."""
     lines = (re.sub(r" *\t[ \t]*", "\t", re.sub(r" +", " ", line)).strip() for line in text.split("\n"))
-    return "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
 # --- PDF ---------------------------------------------------------------------------
