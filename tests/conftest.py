@@ -22,3 +22,28 @@ def seeds_dir() -> Path:
     if not (SEEDS / "gold").is_dir():
         pytest.skip(f"shared seed corpus not found at {SEEDS}")
     return SEEDS
+
+
+# --- PostgreSQL: one throwaway server per test session, one fresh database per test ---
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A loopback PostgreSQL server started for this session (skipped with the reason
+    when the PostgreSQL binaries are absent)."""
+    from tawthiq.devtools.pgserver import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer(durable=False).start()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request) -> str:
+    """URL of an empty database of its own on the session's server (for TAWTHIQ_DATABASE_URL)."""
+    import re
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + "_" + os.urandom(3).hex()
+    return postgres_server.create_database(name)
