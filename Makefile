@@ -34,6 +34,7 @@ bench: bench-ingest bench-extract bench-resolve bench-web
 
 bench-ingest: install
 bench-extract: install
+	$(BIN)/python benchmarks/bench_extract.py
 bench-resolve: install
 bench-web: install
 
