@@ -42,13 +42,17 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "name_set"},
             {"kind": "exact", "column": "name_set", "label": "same words", "m": 0.45, "u": 0.0002},
-            {"kind": "subset", "column": "name_multi", "label": "all words of one in the other",
-             "m": 0.3, "u": 0.0005},
-            {"kind": "intersect", "column": "name_tokens", "min": 2, "label": "two or more words shared",
-             "m": 0.15, "u": 0.005},
-            {"kind": "intersect", "column": "name_tokens", "min": 1, "label": "one word shared",
-             "m": 0.07, "u": 0.08},
-            {"kind": "else", "label": "no word shared", "m": 0.03, "u": 0.9148},
+            {"kind": "word_overlap", "share": 0.99, "rarity": 1.0,
+             "label": "all words of the shorter name, rare ones among them", "m": 0.25, "u": 0.0005},
+            {"kind": "word_overlap", "share": 0.99, "rarity": 0.0,
+             "label": "all words of the shorter name, common ones", "m": 0.05, "u": 0.003},
+            {"kind": "word_overlap", "share": 0.6, "rarity": 1.0,
+             "label": "most words, rare ones among them", "m": 0.15, "u": 0.002},
+            {"kind": "word_overlap", "share": 0.6, "rarity": 0.0, "label": "most words",
+             "m": 0.07, "u": 0.02},
+            {"kind": "word_overlap", "share": 0.01, "rarity": 0.0, "label": "some word shared",
+             "m": 0.08, "u": 0.2},
+            {"kind": "else", "label": "no word shared", "m": 0.05, "u": 0.7745},
         ],
     },
     {
@@ -148,6 +152,8 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     {"columns": ["family_key", "given_initial"]},
     {"columns": ["given_key", "family_initial"]},
     {"columns": ["name_set"]},
+    {"columns": ["given_key", "father_key"]},
+    {"columns": ["father_key", "family_key"]},
     {"columns": ["rare_word"], "explode": ["rare_word"]},
 ]
 # EM runs once per rule; a comparison is only estimated on rules that do not use its columns.
@@ -242,10 +248,12 @@ def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
     """One row of comparison columns per record (``unique_id`` = position in ``records``)."""
     keys = [name_keys(str(r.get("name") or "")) for r in records]
     frequency = Counter(t for k in keys for t in set(k.tokens))
+    n = max(len(records), 2)
     rows = []
     for position, (record, k) in enumerate(zip(records, keys)):
         tokens = sorted(set(k.tokens))
-        rare = [t for t in tokens if frequency[t] <= RARE_WORD_MAX_RECORDS and len(t) >= 3]
+        rare = [t for t in tokens if frequency[t] <= RARE_WORD_MAX_RECORDS]
+        bits = [math.log2(n / frequency[t]) for t in tokens]
         origin = " ".join(skeleton(w) for w in fold(str(record.get("origin") or "")).split())
         years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
         rank = fold(str(record.get("rank") or "")).strip()
@@ -254,12 +262,14 @@ def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
             "name_raw": fold(str(record.get("name") or "")).strip() or None,
             "name_set": k.token_set or None,
             "name_tokens": tokens or None,
-            "name_multi": tokens if len(tokens) >= 2 else None,
+            "token_bits": bits or None,
+            "name_bits": sum(bits) if tokens else None,
             "rare_word": rare or None,
             "given_key": k.given or None,
             "given_phon": k.given_phonetic or None,
             "given_initial": k.given[:1] or None,
             "family_key": k.family or None,
+            "father_key": k.father or None,
             "family_phon": k.family_phonetic or None,
             "family_initial": k.family[:1] or None,
             "full_phon": k.full_phonetic or None,
@@ -275,7 +285,28 @@ def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- Splink model
 
 
-def _level(spec: dict[str, Any], with_priors: bool):
+# Rarity-weighted word overlap: the information (log2 N/df) of the words two names share,
+# as a share of the shorter name's information, and in absolute bits. One SQL per backend.
+_SHARED_BITS = {
+    "duckdb": "coalesce(list_sum(list_transform(name_tokens_l, (x, i) -> CASE WHEN "
+              "list_contains(name_tokens_r, x) THEN token_bits_l[i] ELSE 0 END)), 0)",
+    "spark": "aggregate(zip_with(name_tokens_l, token_bits_l, (x, b) -> "
+             "IF(array_contains(name_tokens_r, x), b, 0D)), 0D, (acc, v) -> acc + v)",
+}
+
+
+def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
+    shared = _SHARED_BITS[backend]
+    size = "len" if backend == "duckdb" else "size"
+    # The explicit size test names token_bits_l outside the lambda, where Splink sees it.
+    condition = (f"{size}(token_bits_l) > 0 AND {shared} >= "
+                 f"{spec['share']} * least(name_bits_l, name_bits_r)")
+    if spec.get("rarity"):
+        condition += f" AND {shared} >= {spec['rarity'] * log2_n:.3f}"
+    return condition
+
+
+def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb", log2_n: float = 10.0):
     import splink.comparison_level_library as cll
 
     kind = spec["kind"]
@@ -290,6 +321,8 @@ def _level(spec: dict[str, Any], with_priors: bool):
         level = cll.ArrayIntersectLevel(column, spec.get("min", 1))
     elif kind == "subset":
         level = cll.ArraySubsetLevel(column)
+    elif kind == "word_overlap":
+        level = cll.CustomLevel(_word_overlap_sql(spec, backend, log2_n), base_dialect_str=backend)
     elif kind == "within":
         level = cll.AbsoluteDifferenceLevel(column, spec["threshold"])
     elif kind == "else":
@@ -302,11 +335,11 @@ def _level(spec: dict[str, Any], with_priors: bool):
     return level.configure(**options)
 
 
-def _comparison(spec: dict[str, Any], with_priors: bool):
+def _comparison(spec: dict[str, Any], with_priors: bool, backend: str, log2_n: float):
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
-        comparison_levels=[_level(level, with_priors) for level in spec["levels"]],
+        comparison_levels=[_level(level, with_priors, backend, log2_n) for level in spec["levels"]],
         output_column_name=spec["name"],
         comparison_description=spec.get("description"),
     )
@@ -331,9 +364,13 @@ def _level_labels(comparisons: list[dict]) -> dict[str, dict[int, str]]:
 
 def _db_api(backend: str):
     if backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        connection = duckdb.connect()
+        # Splink renders SQL lambdas with arrows (x -> ...), which DuckDB 2 only takes with this.
+        connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
+        return DuckDBAPI(connection)
     if backend == "spark":
         try:
             from pyspark.sql import SparkSession
@@ -483,7 +520,7 @@ def link_records(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=prior,
-        comparisons=[_comparison(spec, with_priors=True) for spec in comparisons],
+        comparisons=[_comparison(spec, True, backend, math.log2(len(rows))) for spec in comparisons],
         blocking_rules_to_generate_predictions=[_blocking_rule(r) for r in blocking_rules],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,  # keeps the gamma (level) columns

@@ -36,6 +36,7 @@ PATRONYMIC = frozenset("bin ibn ben bint bent b ould wuld walad ibnu bn".split()
 KUNYA = frozenset("abu abou abo aboo abi bou bu umm um oum om ummu".split())
 ABD = frozenset("abd abdu abdul abdel abdal abdol abdoul abdil abed abid abdur abdus".split())
 DIN = frozenset("din deen dine eddine eddin edine uddin uddeen addin eddeen iddin".split())
+ALLAH = frozenset("allah alla ullah ulla ellah illah".split())  # Nasr Allah = Nasrallah
 
 # Arabic-script particles, after fold_arabic.
 AR_PATRONYMIC = frozenset({"بن", "ابن", "بنت", "ولد"})
@@ -169,6 +170,7 @@ class NameKeys:
     full_phonetic: str  # phonetic keys in written order
     given: str
     given_phonetic: str
+    father: str
     family: str
     family_phonetic: str
     rare_tokens: tuple[str, ...] = ()  # filled by the linker from token frequencies
@@ -210,8 +212,10 @@ def _arabic_token(token: str) -> list[str]:
 
 def _strip_glued_article(token: str) -> tuple[str, bool]:
     """'alsmadi' -> ('smadi', True); 'ali', 'elias' stay."""
-    if len(token) >= 5 and token[:2] in ("al", "el") and token[2] not in VOWELS | {"y", "w", "l"}:
-        return token[2:], True
+    if token[:2] not in ("al", "el") or len(token) < 5 or token[2] in "ywl":
+        return token, False
+    if token[2] not in VOWELS or (len(token) >= 6 and token[3] not in VOWELS):
+        return token[2:], True  # Alsmadi, Alenezi, Alotaibi; not Alaeddin, Elias
     return token, False
 
 
@@ -239,6 +243,12 @@ def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
             particles.append(tok)
             i += 1
             continue
+        if tok in ALLAH and units and units[-1].kind == "name":
+            prev = units.pop()
+            units.append(NameUnit(text=f"{prev.text} allah", key=skeleton(prev.text + "l"),
+                                  phon=prev.phon + "ala", article=prev.article, caps=prev.caps))
+            i += 1
+            continue
         if tok in DIN and units and units[-1].kind in ("name", "abd"):
             prev = units.pop()
             key = prev.key + "dn"
@@ -257,7 +267,8 @@ def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
             nxt, nxt_caps = tokens[j]
             if nxt not in PATRONYMIC and nxt not in KUNYA and nxt not in ABD:
                 if tok in ABD:
-                    rest = _abd_remainder(tok[3:] + glue + nxt)
+                    tail = tok[3:] if tok.startswith("abd") else ""  # abdul -> ul; abid -> ""
+                    rest = _abd_remainder(tail + glue + nxt)
                     units.append(NameUnit(text=f"{tok} {nxt}", key="bd" + skeleton(rest),
                                           phon="abd" + phonetic(rest), kind="abd",
                                           caps=caps and nxt_caps))
@@ -325,6 +336,7 @@ def name_keys(name: str) -> NameKeys:
         full_phonetic=" ".join(u.phon for u in parsed.units),
         given=parsed.given.key if parsed.given else "",
         given_phonetic=parsed.given.phon if parsed.given else "",
+        father=parsed.father.key if parsed.father else "",
         family=parsed.family.key if parsed.family else "",
         family_phonetic=parsed.family.phon if parsed.family else "",
     )
