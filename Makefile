@@ -27,8 +27,10 @@ install: $(STAMP) $(NPM_STAMP)
 test: install
 	$(BIN)/pytest
 
+# Fresh demo database under ./tawthiq-data/demo from the fictional demo/corpus, then serve it;
+# NO_SERVE=1 builds and stops (see demo/build.sh for the other settings).
 demo: install
-	@echo "demo: not built yet"
+	./demo/build.sh
 
 bench: bench-ingest bench-extract bench-resolve bench-web
 
