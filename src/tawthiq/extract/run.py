@@ -51,8 +51,10 @@ class RulesBackend:
     name = "rules"
 
     def extract(self, document: DocumentInput) -> Extraction:
-        from tawthiq.extract.rules import extract_document
-
+        try:
+            from tawthiq.extract.rules import extract_document
+        except ImportError as exc:  # every document would fail the same way
+            raise BackendUnavailable(f"the rules backend cannot be loaded: {exc}") from None
         return Extraction(extract_document(
             document.text, document_id=document.doc_id, published=document.published,
             language=document.language, title=document.title, publisher=document.publisher,

@@ -403,7 +403,7 @@ def export_document(document: M.Document, *, include_protected: bool = False) ->
     for event in events:
         for part in event.participants.all():
             if part.organization_id:
-                org_pks.setdefault(part.organization_id, len(document.text))
+                org_pks.setdefault(part.organization_id, 1 << 62)  # after those seen in the text
     orgs = sorted(M.Organization.objects.filter(pk__in=org_pks), key=lambda o: (org_pks[o.pk], o.pk))
     org_ids = {o.pk: f"o{i}" for i, o in enumerate(orgs, 1)}
 
