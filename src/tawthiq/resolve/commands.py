@@ -1,11 +1,116 @@
 """Command-line entry points of this stage (registered in tawthiq.cli)."""
 
-from tawthiq.console import fail
+from typing import Annotated
+
+import typer
+
+from tawthiq.console import console, err_console, fail
 
 
-def link() -> None:
-    """PLACEHOLDER: replaced by the link implementation."""
-    fail("`link` is not built yet")
+def link(
+    input: Annotated[str, typer.Option("--input", "-i", help="CSV list of persons to deduplicate.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="CSV to write: the input plus cluster_id, match_probability.")],
+    id_column: Annotated[str | None, typer.Option(help="Column with record ids (default: line numbers).")] = None,
+    name_column: Annotated[str, typer.Option(help="Column with the person's name.")] = "name",
+    rank_column: Annotated[str | None, typer.Option(help="Column with the military rank.")] = None,
+    birth_year_column: Annotated[str | None, typer.Option(help="Column with the year (or date) of birth.")] = None,
+    origin_column: Annotated[str | None, typer.Option(help="Column with the place of origin.")] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Same person when the match probability reaches this.")
+    ] = 0.9,
+    backend: Annotated[str, typer.Option(help="Linkage engine: duckdb, or spark for very large lists.")] = "duckdb",
+) -> None:
+    """Deduplicate an external list: every row comes out, in input order, with the
+    cluster (person) it belongs to and its match probability to the rest of the cluster.
+    Name-only lists work; other columns are kept as they are."""
+    from tawthiq.resolve.lists import ListError, read_list
+
+    if id_column is None and _has_column(input, "id"):
+        id_column = "id"
+    optional = {"rank": rank_column, "birth_year": birth_year_column, "origin": origin_column}
+    try:
+        people = read_list(input, id_column=id_column,
+                           required=[name_column] + [c for c in optional.values() if c])
+    except ListError as exc:
+        fail(str(exc))
+    records = _link_records_from_rows(people.rows, name_column, optional, people.warnings)
+    for warning in people.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    result = _run_linkage(records, threshold, backend)
+    _write_link_output(output, people, result)
+    _print_link_summary(people, result, output)
+
+
+def _has_column(path: str, column: str) -> bool:
+    from tawthiq.resolve.lists import ListError, read_list
+
+    try:
+        return column in read_list(path, id_column=None, required=[]).columns
+    except ListError:
+        return False  # read_list in link() reports the problem
+
+
+def _link_records_from_rows(rows, name_column: str, optional: dict, warnings: list[str]) -> list[dict]:
+    records = []
+    for row in rows:
+        name = row.values.get(name_column, "")
+        if not name.strip():
+            warnings.append(f"line {row.line}: empty name, the row is kept as a person of its own")
+        record = {"id": row.id, "name": name}
+        record.update({field: row.values.get(col) or None for field, col in optional.items() if col})
+        records.append(record)
+    return records
+
+
+def _run_linkage(records: list[dict], threshold: float, backend: str):
+    from tawthiq.resolve.linkage import LinkageError, link_records
+
+    named = [r for r in records if str(r["name"]).strip()]
+    try:
+        with console.status("linking…") as status:
+            result = link_records(named, threshold=threshold, backend=backend,
+                                  on_step=lambda message: status.update(f"linking: {message}"))
+    except LinkageError as exc:
+        fail(str(exc))
+    for record in records:  # empty names: persons of their own
+        result.clusters.setdefault(record["id"], record["id"])
+        result.cluster_probability.setdefault(record["id"], None)
+    return result
+
+
+def _write_link_output(output: str, people, result) -> None:
+    import csv
+
+    columns = people.columns + [c for c in ("cluster_id", "match_probability") if c not in people.columns]
+    try:
+        with open(output, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row in people.rows:
+                probability = result.cluster_probability.get(row.id)
+                values = dict(row.values, cluster_id=result.clusters[row.id],
+                              match_probability="" if probability is None else f"{probability:.4f}")
+                writer.writerow([values.get(c, "") for c in columns])
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _print_link_summary(people, result, output: str) -> None:
+    from collections import Counter
+
+    from rich.table import Table
+
+    sizes = Counter(result.clusters.values())
+    table = Table(title="link", show_header=False)
+    table.add_row("rows", str(len(people.rows)))
+    table.add_row("encoding", people.encoding)
+    table.add_row("persons (clusters)", str(len(sizes)))
+    table.add_row("clusters with several rows", str(sum(1 for n in sizes.values() if n > 1)))
+    table.add_row("largest cluster", str(max(sizes.values(), default=0)))
+    table.add_row("model", "estimated from the list" if result.trained else "prior parameters (list too small)")
+    table.add_row("warnings", str(len(people.warnings)))
+    table.add_row("written to", output)
+    console.print(table)
 
 
 def import_list() -> None:
