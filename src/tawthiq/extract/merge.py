@@ -95,11 +95,13 @@ def _fill_missing(target: dict, extra: dict, fields) -> None:
 
 
 def _merge_person(target: dict, extra: dict) -> None:
-    known = person_names(target)
+    known = [set(k.split()) for k in person_names(target)]
     for name in [extra.get("name"), *(extra.get("aliases") or [])]:
-        if name and name_key(name) not in known:
+        tokens = set(name_key(name).split())
+        # "Capt. Fares Tamer" beside "Fares Tamer" is the same name with a title, not an alias.
+        if tokens and not any(tokens <= k or k <= tokens for k in known):
             target.setdefault("aliases", []).append(name)
-            known.add(name_key(name))
+            known.append(tokens)
     _fill_missing(target, extra, ("rank", "age", "origin"))
     if extra.get("pseudonym"):
         target["pseudonym"] = True
