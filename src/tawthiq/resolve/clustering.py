@@ -4,7 +4,7 @@ The linkage model proposes pairs with a probability; reviewers' decisions dispos
 (nomenklatura-style judgements). A "same" decision is a must-link, a "different"
 decision a cannot-link. Clustering is greedy on the pair graph:
 
-1. must-links are unioned first, in the order given (callers pass newest first), unless
+1. must-links are unioned first, in the order given (callers pass oldest first), unless
    one would put two records with a cannot-link into one cluster: that one is reported as
    a conflict and skipped, so a contradiction between decisions is shown, never hidden;
 2. model edges at or above the threshold are then unioned by descending probability,

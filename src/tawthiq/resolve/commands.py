@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from tawthiq.console import console, err_console, fail
+from tawthiq.console import console, err_console, fail, open_store
 
 
 def link(
@@ -118,6 +118,48 @@ def import_list() -> None:
     fail("`import_list` is not built yet")
 
 
-def resolve() -> None:
-    """PLACEHOLDER: replaced by the resolve implementation."""
-    fail("`resolve` is not built yet")
+def resolve(
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Link two records when the model's probability reaches this.")
+    ] = 0.9,
+    backend: Annotated[str, typer.Option(help="Linkage engine: duckdb or spark.")] = "duckdb",
+) -> None:
+    """Link the person records of all documents and imported lists into canonical persons.
+
+    Reviewers' decisions (same / different person) always override the model; they are
+    never deleted. Pairs worth a look are stored for the duplicates page.
+    """
+    if backend not in ("duckdb", "spark"):
+        fail(f"unknown backend {backend!r} (duckdb or spark)")
+    open_store()
+    from rich.table import Table
+
+    from tawthiq.store.resolution import resolve_all
+
+    with err_console.status("resolving") as status:
+        try:
+            report = resolve_all(threshold=threshold, backend=backend, progress=status.update)
+        except ImportError as exc:
+            fail(f"the {backend} backend is not available: {exc}")
+        except Exception as exc:  # one line, never a traceback; the store is left as it was
+            fail(f"resolve failed, nothing was changed: {type(exc).__name__}: {exc}")
+    table = Table(title="resolve")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for label, value in (
+        ("person records", report.records),
+        ("canonical persons", report.canonical_persons),
+        ("merged clusters (2+ records)", report.merged_clusters),
+        ("reviewer decisions applied", report.decisions_applied),
+        ("model links refused by decisions", report.edges_blocked),
+        ("records re-linked in this run", report.relinked),
+        ("match candidates stored", report.candidates),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+    for left, right in report.conflicts:
+        err_console.print(
+            f"[yellow]warning:[/] decision 'same' on records {left} and {right} contradicts 'different' "
+            "decisions in their clusters; not applied",
+            highlight=False,
+        )
