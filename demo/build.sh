@@ -30,8 +30,11 @@ if [ ! -x "$BIN/tawthiq" ]; then
     exit 1
 fi
 
-bold=$(tput bold 2>/dev/null || true)
-plain=$(tput sgr0 2>/dev/null || true)
+bold="" plain=""
+if [ -t 1 ]; then
+    bold=$(tput bold 2>/dev/null || true)
+    plain=$(tput sgr0 2>/dev/null || true)
+fi
 worked=()
 failed=()
 
