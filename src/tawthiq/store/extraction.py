@@ -185,7 +185,6 @@ class _Saver:
             "pseudonym": bool(item.get("pseudonym")),
             "roles": [r for r in item.get("roles") or [] if r in V.PERSON_ROLES],
             "extractor": item.get("extractor") or self.extractor,
-            "suggested_values": _suggested(item),
         }
         if self.document.protected:
             # Only ever raised here: a record someone protected stays protected.
@@ -236,7 +235,6 @@ class _Saver:
             "organization": agent_orgs[0] if agent_orgs else None,
             "amount": _text(item.get("amount"), 200),
             "extractor": item.get("extractor") or self.extractor,
-            "suggested_values": _suggested(item),
         }
 
         def children(event) -> bool:
@@ -282,7 +280,6 @@ class _Saver:
                 M.Source.objects.filter(name__iexact=attributed_to).first() if attributed_to else None
             ),
             "extractor": item.get("extractor") or self.extractor,
-            "suggested_values": _suggested(item),
         }
         claim, _ = self.upsert("claims", M.Claim, fp, values, lambda c: self.sync_evidence("claim", c, spans))
         return claim
@@ -362,11 +359,6 @@ class _Saver:
             _, removed = model.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
             if removed.get(model._meta.label):
                 self.report.counts[kind]["removed"] += removed[model._meta.label]
-
-
-def _suggested(item: dict) -> dict:
-    """The machine's suggestion as extracted, kept so that a reviewer's correction can be compared."""
-    return {k: v for k, v in item.items() if k not in ("evidence", "key", "extractor")}
 
 
 def save_extraction(document: M.Document, result: dict, extractor: str) -> SaveReport:
