@@ -269,12 +269,13 @@ _OPEN_ROWS = {
 def is_protected(obj) -> bool:
     """True when a viewer could not see `obj` (protected, or known only from protection).
 
-    For a person record this is about the record itself; a canonical person whose own
-    record is hidden but that has an open member is still listed for viewers (see
-    `visible_canonical_persons`) and counts as not protected.
+    For a person this is about its whole cluster: a profile shows every record's
+    statements, so one hidden record makes the profile a protected view (for viewers the
+    profile leaves such records out; see `visible_canonical_persons`).
     """
-    if isinstance(obj, M.Person) and obj.canonical_id is None:
-        return not _open_canonical_persons().filter(pk=obj.pk).exists()
+    if isinstance(obj, M.Person):
+        cluster = obj.canonical_id or obj.pk
+        return _hidden_persons().filter(Q(pk=cluster) | Q(canonical_id=cluster)).exists()
     open_rows = _OPEN_ROWS.get(type(obj))
     if open_rows is None:
         return False

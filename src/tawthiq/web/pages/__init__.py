@@ -1,0 +1,1 @@
+"""Server-rendered pages, one module per part of the site; access rules in tawthiq.web.access."""

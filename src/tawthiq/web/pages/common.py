@@ -1,0 +1,104 @@
+"""Helpers shared by the pages: role checks, pagination, display of persons."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from tawthiq.store import models as M
+from tawthiq.web import access
+
+PAGE_SIZE = 50
+
+
+def reader(view):
+    """Logged in with a role; anonymous users go to the login page, users without a role get 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_read(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def editor(view):
+    """Editors and admins only (others get 403; the object itself is checked by the view)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_edit(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def paginate(request, items, size: int = PAGE_SIZE):
+    """The requested page (bad or out-of-range numbers give the nearest page)."""
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    """The current filters as a query string, for pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def cluster_q(pk: int, prefix: str = "") -> Q:
+    """Person records of the cluster whose canonical record is `pk`."""
+    return Q(**{f"{prefix}pk": pk}) | Q(**{f"{prefix}canonical_id": pk})
+
+
+def cluster_records(user, canonical_ids) -> dict[int, list]:
+    """Visible records of each cluster, canonical record first, with document and publisher."""
+    records = (
+        access.visible_persons(user)
+        .filter(Q(pk__in=canonical_ids) | Q(canonical_id__in=canonical_ids))
+        .select_related("document__publisher", "imported_list__source")
+        .order_by("pk")
+    )
+    clusters: dict[int, list] = {pk: [] for pk in canonical_ids}
+    for r in records:
+        clusters[r.canonical_id or r.pk].append(r)
+    for members in clusters.values():
+        members.sort(key=lambda r: r.canonical_id is not None)
+    return clusters
+
+
+def source_label(record) -> str:
+    """Where a statement comes from: publisher and document, or the imported list."""
+    document = getattr(record, "document", None)
+    if document is not None:
+        publisher = document.publisher.name if document.publisher_id else "unknown publisher"
+        return f"{publisher}: {document.title or document.doc_id}"
+    imported = getattr(record, "imported_list", None)
+    if imported is not None:
+        return f"{imported.source.name}: list {imported.original_filename}"
+    return "entered by hand"
+
+
+def display_name(records) -> str:
+    """The name a cluster is shown under: its first visible record's."""
+    return records[0].name if records else "(no visible record)"
+
+
+def person_link_target(person) -> int:
+    return person.canonical_id or person.pk
+
+
+def open_documents_for(user):
+    return access.visible_documents(user).filter(is_current=True)
+
+
+def record_kind(obj) -> str:
+    return {M.Person: "person", M.Event: "event", M.Claim: "claim", M.Document: "document",
+            M.Organization: "organization"}[type(obj)]

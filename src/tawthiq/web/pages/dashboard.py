@@ -1,0 +1,46 @@
+"""The home page: counts by event type, a timeline by month, counts by governorate."""
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from tawthiq.analyse.dashboard import month_series, top_with_rest
+from tawthiq.store import models as M
+from tawthiq.web import access
+from tawthiq.web.charts import bar_chart, column_chart
+from tawthiq.web.pages.common import reader
+
+TOP_GOVERNORATES = 15
+
+
+@reader
+def dashboard(request):
+    user = request.user
+    events = access.visible_events(user).exclude(review_state=M.ReviewState.REJECTED)
+    by_type = [(row["type"].replace("_", " "), row["n"]) for row in
+               events.values("type").annotate(n=Count("pk")).order_by("-n", "type")]
+    by_month = {row["month"]: row["n"] for row in
+                events.filter(date_sort__isnull=False).annotate(month=TruncMonth("date_sort"))
+                .values("month").annotate(n=Count("pk"))}
+    series = [(m.strftime("%Y-%m"), n) for m, n in month_series(by_month)]
+    by_governorate = top_with_rest(
+        [(row["place__governorate"] or "unknown", row["n"]) for row in
+         events.values("place__governorate").annotate(n=Count("pk"))], TOP_GOVERNORATES)
+    totals = {
+        "documents": access.visible_documents(user).filter(is_current=True).count(),
+        "persons": access.visible_canonical_persons(user).count(),
+        "events": events.count(),
+        "claims": access.visible_claims(user).exclude(review_state=M.ReviewState.REJECTED).count(),
+        "to review": sum(
+            qs.filter(review_state=M.ReviewState.SUGGESTED).count()
+            for qs in (access.visible_persons(user), access.visible_events(user), access.visible_claims(user))
+        ),
+    }
+    return render(request, "tawthiq/dashboard.html", {
+        "totals": totals,
+        "type_chart": mark_safe(bar_chart(by_type, "Events by type")),
+        "month_chart": mark_safe(column_chart(series, "Events by month")),
+        "governorate_chart": mark_safe(bar_chart(by_governorate, "Events by governorate")),
+        "undated": events.filter(date_sort__isnull=True).count(),
+    })
