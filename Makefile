@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench bench-ingest bench-extract bench-resolve bench-web migrations clean
+.PHONY: install demo test bench bench-ingest bench-extract bench-resolve bench-web bench-resolve-real migrations clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Tawthiq needs Python 3.11)"; exit 1; }
@@ -39,6 +39,11 @@ bench-extract: install
 	$(BIN)/python benchmarks/bench_extract.py
 bench-resolve: install
 bench-web: install
+
+# Person linkage on real spellings (../shared/corpus/names); part of bench-resolve.
+bench-resolve: bench-resolve-real
+bench-resolve-real: install
+	$(BIN)/python benchmarks/bench_names_real.py
 
 # Nothing is released yet: the schema is one initial migration, rebuilt from models.py.
 # 0002_search (hand-written full-text index, depends on 0001_initial) is set aside meanwhile.

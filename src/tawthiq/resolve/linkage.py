@@ -455,7 +455,10 @@ def _components(nodes: Sequence[int], edges: list[tuple[int, int]]) -> list[list
 
 
 def cluster_pairs(
-    n_records: int, weighted_pairs: list[tuple[int, int, float]], min_weight: float
+    n_records: int,
+    weighted_pairs: list[tuple[int, int, float]],
+    min_weight: float,
+    min_density: float = MIN_CLUSTER_DENSITY,
 ) -> list[list[int]]:
     """Connected components over pairs with weight >= ``min_weight``; a component with
     fewer than MIN_CLUSTER_DENSITY of its member pairs linked is re-split with a stricter
@@ -473,7 +476,7 @@ def cluster_pairs(
             size = len(component)
             inside = set(component)
             links = sum(1 for a, b in edges if a in inside)
-            if size > 3 and links < MIN_CLUSTER_DENSITY * size * (size - 1) / 2:
+            if size > 3 and links < min_density * size * (size - 1) / 2:
                 work.append((component, weight + STRICTER_STEP))
             else:
                 clusters.append(sorted(component))
