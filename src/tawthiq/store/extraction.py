@@ -87,6 +87,7 @@ class _Saver:
         self.extractor = extractor
         self.report = SaveReport()
         self.places: dict[str, M.Place] = {}
+        self.existing: dict[type, dict[str, object]] = {}
 
     # -- shared pieces ---------------------------------------------------------------
     def place(self, text: str) -> M.Place | None:
@@ -116,7 +117,11 @@ class _Saver:
         Returns (object, changeable). `sync_children(obj)` updates names, evidence and
         participants and says whether anything changed.
         """
-        obj = model.objects.filter(document=self.document, fingerprint=fp).first()
+        if model not in self.existing:  # one query per kind, not one per item
+            self.existing[model] = {}
+            for row in model.objects.filter(document=self.document).exclude(fingerprint="").order_by("pk"):
+                self.existing[model].setdefault(row.fingerprint, row)
+        obj = self.existing[model].get(fp)
         if obj is not None and obj.review_state != SUGGESTED:
             self.report.counts[kind]["kept"] += 1
             return obj, False
