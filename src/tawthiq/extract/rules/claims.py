@@ -1,0 +1,200 @@
+"""Claims: figures about many people or operations, with qualifier, category and source.
+
+A figure counts when a population noun follows it ("more than 4,000 officers", "tens
+of them", "three specific defection operations") or when it ends "the number of ...
+has reached N". Years, ages, durations, money, percentages and article numbers are
+not claims; money paid by a family is an extortion event (events module).
+The category is the violation word nearest the figure in its clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+         "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+WORD_NUMBER = (r"(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+               r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:hundred|thousand|million)"
+               r"(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|"
+               r"sixty|seventy|eighty|ninety))?)*)")
+VAGUE = {  # phrase -> (low, high)
+    "tens of thousands": (10_000, 99_999), "hundreds of thousands": (100_000, 999_999),
+    "thousands": (1_000, 9_999), "hundreds": (100, 999), "dozens": (12, 99), "tens": (10, 99),
+    "scores": (20, 99),
+}
+QUALIFIERS = [
+    ("more_than", r"more than|over|upwards of|in excess of|above"),
+    ("at_least", r"at least|no fewer than|no less than|a minimum of"),
+    ("fewer_than", r"fewer than|less than|under|up to|no more than|at most"),
+    ("about", r"around|about|approximately|nearly|almost|roughly|some|an estimated|estimated|close to|"
+              r"approx\.|circa|more or less"),
+]
+QUALIFIER = "|".join(f"(?P<{name}>{pattern})" for name, pattern in QUALIFIERS)
+POPULATION = (r"(?:[\w’'-]+\s+){0,4}?(?:people|persons|men|women|children|civilians|soldiers|officers|defectors|deserters|"
+              r"detainees|prisoners|members|elements|fighters|conscripts|recruits|victims|bodies|operations|cases|"
+              r"individuals|youths|young men|personnel|troops|servicemen|policemen|dissidents|refugees|families|"
+              r"activists|students|residents|generals|colonels|lieutenants|captains|majors|sergeants|corporals|"
+              r"privates|volunteers|reservists|of them|of whom)\b")
+FIGURE = re.compile(
+    rf"(?:(?P<qual>{QUALIFIER})\s+)?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
+    rf"(?P<vague>tens of thousands|hundreds of thousands|thousands|hundreds|dozens|tens|scores)(?=\s+of\b)|{WORD_NUMBER})\b",
+    re.I)
+NOT_A_CLAIM_AFTER = re.compile(
+    r"^(?:\s*(?:-|\s)\s*(?:years?|months?|weeks?|days?|hours?|minutes?|times|meters|metres|km|kilometers|miles|percent|%|"
+    r"liras?|pounds|dollars|euros|SYP|USD|\$|am|pm|a\.m\.|p\.m\.)\b|[-\s]years?[-\s]old|th\b|st\b|nd\b|rd\b|%)", re.I)
+NOT_A_CLAIM_BEFORE = re.compile(r"(?:Article|Paragraph|Law|Number|No\.|Decree|Resolution|Branch|Division|Brigade|"
+                                r"Regiment|Battalion|Hospital|page|\$|£|€|SYP|USD)\s*$", re.I)
+NUMBER_OF = re.compile(r"\bnumber of\b(?P<what>[^.;]{0,250}?)\b(?:is|are|was|were|has|have|had|stands?|stood|reached|"
+                       r"reach|amounts?|totals?|totalled|estimated)\b[^.;\d]{0,40}?$", re.I)
+ONE_OF = re.compile(r"\bone of\s+$", re.I)
+CATEGORIES = [
+    ("body_handover", re.compile(r"\bbod(?:y|ies)\b|\bremains\b", re.I)),
+    ("defection", re.compile(r"\bdefect\w*|\bdesert(?:ed|ion|ions|ers)\b", re.I)),
+    ("enforced_disappearance", re.compile(r"\bdisappear\w*|\bmissing\b", re.I)),
+    ("death", re.compile(r"\bkill(?:ed|ing)\b|\bdied\b|\bdeaths?\b|\bdead\b|\bexecuted\b|\blost their lives\b|\bmartyred\b", re.I)),
+    ("torture", re.compile(r"\btortur\w*", re.I)),
+    ("arrest", re.compile(r"\barrest\w*|\bdetain\w*|\bimprison\w*|\babduct\w*|\bkidnapp\w*|\bjailed\b|\bin custody\b", re.I)),
+    ("conscription", re.compile(r"\bconscript(?:ed|ion)\b|\brecruited\b|\bdrafted\b", re.I)),
+    ("reconciliation", re.compile(r"\breconcil\w*|\bsettled their\b", re.I)),
+    ("escape", re.compile(r"\bfled\b|\bescaped\b", re.I)),
+]
+ATTRIBUTION = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?(?P<src>(?:[\w’'-]+\s+){0,6}?[\w’'-]+?)(?=[,.;:]|\s+(?:in|during|following|since|who|which)\b|$)", re.I)
+
+
+@dataclass
+class Claim:
+    quantity: int
+    quantity_high: int | None
+    qualifier: str
+    category: str
+    population: str | None = None
+    place: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    attributed_to: str | None = None
+    evidence: list[tuple[int, int]] = field(default_factory=list)
+
+
+def words_to_number(text: str) -> int | None:
+    """'two million' -> 2000000, 'twenty-one' -> 21, '4,000' -> 4000, '1.5 million' -> 1500000."""
+    text = text.lower().replace(",", "").strip()
+    parts = text.replace("-", " ").split()
+    if not parts:
+        return None
+    try:
+        total = float(parts[0])
+        for word in parts[1:]:
+            total *= SCALES.get(word, 1)
+        return int(total)
+    except ValueError:
+        pass
+    total, current = 0, 0
+    for word in parts:
+        if word == "and":
+            continue
+        if word in UNITS:
+            current += UNITS[word]
+        elif word in SCALES:
+            current = max(current, 1) * SCALES[word]
+            if SCALES[word] >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+    return total + current
+
+
+def _category(text: str, start: int, end: int, pop_end: int) -> str | None:
+    """The violation word nearest the figure in its clause (outside the population noun)."""
+    left = max(text.rfind(";", 0, start), text.rfind(". ", 0, start)) + 1
+    right = len(text) if text.find(";", end) == -1 else text.find(";", end)
+    best = None
+    for name, pattern in CATEGORIES:
+        for m in pattern.finditer(text, left, right):
+            if start <= m.start() < pop_end and name != "body_handover":
+                continue  # "200 defectors": the noun is who they are, not what happened
+            distance = (m.start() - pop_end) if m.start() >= pop_end else (start - m.end()) * 1.3
+            if best is None or distance < best[0]:
+                best = (distance, name)
+    return best[1] if best and best[0] < 160 else None
+
+
+def find_claims(text: str, offset: int, dates: list, places: list, date_spans: list[tuple[int, int]],
+                attribution: str | None) -> list[Claim]:
+    """Claims of one sentence; `attribution` is the source the sentence quotes, if any."""
+    claims: list[Claim] = []
+    for m in FIGURE.finditer(text):
+        start, end = m.span()
+        num_start = m.start("num")
+        if any(s <= num_start < e for s, e in date_spans):
+            continue
+        if NOT_A_CLAIM_AFTER.match(text[end:]) or NOT_A_CLAIM_BEFORE.search(text[:num_start]):
+            continue
+        if re.match(r"^[-–]\w", text[end:]) or (num_start > 0 and text[num_start - 1] in "-/"):
+            continue
+        vague = m.group("vague")
+        if vague:
+            low, high = VAGUE[vague.lower()]
+            qualifier = "order_of"
+        else:
+            low = words_to_number(m.group("num"))
+            if low is None:
+                continue
+            high = None
+            qualifier = next((name for name, _ in QUALIFIERS if m.group(name)), "exact")
+        population = re.match(rf"\s+(?:of\s+)?(?P<pop>{POPULATION})", text[end:], re.I)
+        number_of = NUMBER_OF.search(text[:num_start])
+        one_of = ONE_OF.search(text[:start]) and re.match(r"\s+(?:from|in|of|who)\b", text[end:])
+        if not (population or number_of or one_of):
+            continue
+        if low == 1 and not vague and not number_of:
+            continue  # one person is an event, not a claim
+        pop_end = end + (population.end() if population else 0)
+        category = _category(text, start, end, pop_end)
+        if category is None:
+            continue
+        if population:
+            phrase = population.group("pop")
+        elif number_of:
+            phrase = number_of.group("what").strip()
+            phrase = re.split(r"\s+(?:who|that|which|whose)\b", phrase)[0]
+        else:
+            phrase = None
+        claim = Claim(low, high, qualifier, category, population=phrase)
+        near = [p for p in places if abs(p.start - end) < 120]
+        if near:
+            claim.place = min(near, key=lambda p: abs(p.start - end)).phrase(text)
+        resolved = [d.value for d in dates if d.value]
+        if resolved:
+            claim.period_start = resolved[0]
+            claim.period_end = resolved[1] if len(resolved) > 1 else (resolved[0] if re.search(r"\b(?:in|during)\s+" + re.escape(resolved[0]) + r"\b(?:\s+alone)?", text) else None)
+        claim.attributed_to = attribution
+        q_start = number_of.start() if number_of else max(0, start - 60)
+        q_end = min(len(text), pop_end + 100)
+        q_start, q_end = _trim(text, q_start, q_end)
+        claim.evidence.append((offset + q_start, offset + q_end))
+        claims.append(claim)
+    return claims
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen to whole words and drop edge spaces and punctuation."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and text[end - 1] in " ,;:“\"(":
+        end -= 1
+    return start, end
+
+
+def attribution_of(text: str) -> str | None:
+    """'according to X' in a sentence: the source named."""
+    m = ATTRIBUTION.search(text)
+    return m.group("src").strip() if m else None

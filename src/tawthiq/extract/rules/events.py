@@ -1,0 +1,201 @@
+"""Events of one sentence: a trigger phrase per type, its subject, agents, place and date.
+
+The subject is the person mention nearest before the trigger in the sentence (the
+grammatical subject in "X, a former lieutenant who defected"), else the nearest after it
+("Damascus delivered X's body"), pronouns and "the corporal" already resolved by the
+persons module. Triggers under a modal or a negation ("could see him imprisoned",
+"did not defect", "refused to defect") are skipped. "N months after he was conscripted"
+dates the inner event N months before the sentence's other date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import DateMention
+
+I = re.IGNORECASE
+UNIT_WORDS = r"(?:Division|Brigade|Regiment|Battalion|Company|Corps|Branch|Directorate|army|Army|police|Police)"
+
+TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for kind, pattern, flags in [
+    ("graduation", r"\bgraduat(?:ed|es|ing)\s+(?:as|from|in)\b|\bcompleted (?:his|a|the) (?:military )?(?:course|training)\b", I),
+    ("service", r"\b(?:served|serving|serves)\s+(?:in|as|with|at|for|under)\b|\bwas\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:officer|soldier|conscript|"
+                r"corporal|sergeant|lieutenant|captain|major|colonel|pilot|recruit)\s+(?:in|at|with)\s+the\b|\boffice worker at\b|"
+                r"\bspent\s+(?:nearly\s+|about\s+|almost\s+|more than\s+)?(?:a|one|two|three|four|five|six|\d+)\s+(?:years?|months?)"
+                r"[\w\s]{0,25}?\s+(?:with|in)\s+the\s+(?:government|regime|army|Syrian|military)\b|"
+                rf"\bjoined\s+the\s+(?:\d+\w*\s+|[A-Z]\w+['’]s\s+)?(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b|"
+                rf"\bworked\s+(?:as\s+an?\s+\w+\s+)?(?:in|at|for)\s+the\s+(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b", 0),
+    ("deployment", r"\b(?:deployed|stationed|redeployed|posted|transferred|dispatched)\s+(?:back\s+)?(?:to|at|in|between)\b|"
+                   r"\bestablish(?:ed|ing) positions in\b|\btook up positions\b|\b(?:his|their|the) unit (?:fought|moved|was sent)\b|"
+                   r"\bwithdrew to\b|\bmoving between the front\s?lines\b|\bsent to the front\b", I),
+    ("defection_attempt", r"\b(?:tried|attempted|trying|attempting|planned|planning|sought|failed)\s+to\s+defect\b|"
+                          r"\b(?:failed|foiled|thwarted)\s+(?:defection|attempt to defect)\b|\bcaught (?:while )?trying to defect\b|"
+                          r"\bhad tried more than once\b", I),
+    ("defection", r"\bdefected\b|\b(?:an?|the)\s+(?:early\s+|senior\s+|former\s+)?defector\b|\b(?:his|her|['’]s)\s+defection\b|"
+                  r"\bdefections? like\b|\bdeserted\b|\bsplit from the (?:army|regime)\b|\bannounced (?:his|her) defection\b|"
+                  r"\bAmong the defectors (?:are|is|were|was)\b|\bfleeing soldiers\b", I),
+    ("escape", r"\b(?:fled|escaped|smuggled|made (?:his|her|their) way)\s+(?:\w+\s+)?(?:in)?to\b|\bcrossed (?:the border )?into\b|"
+               r"\barrived in\s+(?:Turkey|Jordan|Lebanon|Iraq|the liberated|opposition|rebel)|\bbound for\b|"
+               r"\breached (?:the )?(?:liberated|opposition|free|rebel)", 0),
+    ("joined_group", r"\bjoin(?:ed|ing)?\s+(?:the\s+|one of the\s+)?(?:armed\s+opposition|opposition|rebels?\b|armed groups?|"
+                     r"(?:\w+\s+)?factions?|Free Syrian|FSA|Jabhat|Jaysh|Jaish|Liwa|Ahrar|Hay)|\bending up in\b|\bnow commands\b|"
+                     r"\b(?:later\s+)?headed the (?:rebel\s+)?|\bworked with the\s+(?:Free|FSA|rebel|opposition)|\bfield commander in\b|"
+                     r"\bcommander (?:of|in) (?:one of )?the (?:small )?(?:opposition|rebel)", 0),
+    ("left_group", r"\b(?:leave|left|quit|leaving)\s+the\s+(?:group|faction|organi[sz]ation|movement)\b", I),
+    ("reconciliation", r"\b(?:took|take|taking|taken)\s+part\s+in\s+the\s+(?:reconciliation|settlement)\b|"
+                       r"\bjoin(?:ed|ing)\s+the\s+(?:reconciliation|settlement)\b|\bturn(?:ed|ing)\s+(?:himself|herself|themselves)\s+in\b|"
+                       r"\bsettled (?:his|her|their) (?:status|situation)\b|\bmembers of the reconciliation\b|"
+                       r"\b(?:signed|accepted)\s+(?:a|the)\s+(?:reconciliation|settlement)\b|\bhanded (?:himself|themselves) over\b", I),
+    ("conscription", r"\bconscripted\b|\b(?:enrolled|enlisted)\s+in\b|\bjoined\s+the\s+(?:military|army|compulsory|mandatory)\s+service\b|"
+                     r"\bvolunteer(?:ed|ing)\s+(?:with|in|for|into)\s+the\s+(?:police|army|military|government|regime|security|"
+                     r"Syrian|\w+ Division)\b|\bcalled\s+(?:up\s+)?(?:to|for)\s+(?:the\s+)?(?:military\s+)?reserve\b|"
+                     r"\bafter joining the (?:government|regime) forces\b|\bdrafted into\b", I),
+    ("arrest", r"\barrested\b|\bdetained\b|\b(?:his|her|['’]s)\]?\s+arrest\b|\babducted\b|\bkidnapped\b|\bapprehended\b|"
+               r"\bpicked up by\b", I),
+    ("imprisonment", r"\b(?:taken|transferred|moved|sent|referred|brought)\s+to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?"
+                     r"(?:Branch|Prison|prison|branch|Airport|building|Directorate)\b|\bended up in\b|\bheld (?:in|at)\b|"
+                     r"\bimprisoned\s+(?:in|at)\b|\bjailed\s+(?:in|at)\b|\blater to\s+(?:the\s+)?[A-Z]", 0),
+    ("enforced_disappearance", r"\bforcibly disappeared\b|\bdisappeared\b|\bto an unknown (?:location|destination|place)\b|"
+                               r"\bwhereabouts (?:are |remain |is |remained )?unknown\b|\blost contact with (?:him|her)\b|"
+                               r"\bfate (?:is |remains |remained )?unknown\b|\bno (?:news|information) (?:about|of) (?:him|his fate)\b|"
+                               r"\bdo(?:es)? not know anything about him\b", I),
+    ("torture", r"\btortur(?:ed|e|ing)\b", I),
+    ("death", r"\b(?:was|were|been|got|is)\s+(?:\w+\s+)?(?:killed|executed|martyred)\b|\bdied\b|\b(?:his|her)\s+death\b|"
+              r"\bkilled (?:him|in)\b|\blost (?:his|her) life\b|\bhis fate was death\b", I),
+    ("death_notification", r"\bnotified (?:of|about) (?:his|her|the) death\b|\binformed (?:of|about) (?:his|her) death\b|"
+                           r"\bdeath certificate\b|\bnotified that (?:he|she) (?:had )?died\b", I),
+    ("body_handover", r"\b(?:delivered|handed over|returned|received|handed)\s+(?:[\w’'-]+\s+){0,4}?(?:body|remains|corpse)\b|"
+                      r"\b(?:body|corpse)\s+was\s+(?:delivered|handed|returned)\b", I),
+    ("extortion", r"\bbrib(?:ed|ery|e|es|ing)\b|\bransom\b|\bwastas?\b|\bpaid\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|\$|SYP|USD)|"
+                  r"\b(?:demanded|extorted)\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|money)", I),
+    ("reprisal", r"\b(?:burned|burnt|confiscated|seized|demolished|looted)\s+(?:his|her|their)\s+(?:house|home|property|land|shop)|"
+                 r"\barrested (?:his|her) (?:father|brother|mother|wife|son|family)\b", I),
+    ("promotion", r"\bpromoted\b|\bhonorary\s+(?:captain|rank|major|colonel|lieutenant|general)\b|\bposthumous(?:ly)?\s+(?:promoted|rank)", I),
+]]
+# Death also follows from a notification or a body handed over.
+IMPLIES_DEATH = {"death_notification", "body_handover"}
+MODAL = re.compile(r"\b(?:not|n['’]t|never|could|would|might|may|will|if|whether|want|wants|wanted|fear|fears|feared|"
+                   r"afraid|refuse|refused|refuses|risk|possibility|unable|would-be|yet to|to be)\s+(?:[\w’'-]+\s+){0,3}$", I)
+MANNERS = [("torture", re.compile(r"\bunder torture\b|\btortured to death\b|\bdied (?:from|of|due to) torture\b", I)),
+           ("execution", re.compile(r"\bexecut(?:ed|ion)\b|\bhanged\b", I)),
+           ("combat", re.compile(r"\bkilled (?:during|in|while) (?:the )?(?:fighting|battle|clashes|liberation|war|combat|"
+                                 r"an? (?:battle|attack|offensive)|shelling|air ?strike|the storming)|\bkilled during the (?:war|liberation)", I))]
+AFTER_SHIFT = re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+                         r"(?P<unit>years?|months?)\s+after\s+(?:he|she|his|her)\b[^,.;]*", I)
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+@dataclass
+class Event:
+    type: str
+    subjects: list[int]  # person ids
+    agents: list[str] = field(default_factory=list)  # organisation keys
+    date: str | None = None
+    date_end: str | None = None
+    place: str | None = None
+    manner: str | None = None
+    evidence: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
+
+
+def _shift(value: str | None, months: int) -> str | None:
+    if not value:
+        return None
+    year = int(value[:4])
+    if len(value) >= 7:
+        index = year * 12 + int(value[5:7]) - 1 - months
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return str(year - (months + 11) // 12) if months % 12 else str(year - months // 12)
+
+
+def _clause_bounds(text: str, position: int) -> tuple[int, int]:
+    """The clause around `position`: between semicolons, dashes and sentence edges."""
+    left = max(text.rfind(";", 0, position), text.rfind(" — ", 0, position), text.rfind("—", 0, position))
+    right_candidates = [i for i in (text.find(";", position), text.find("—", position)) if i != -1]
+    return left + 1, (min(right_candidates) if right_candidates else len(text))
+
+
+def _evidence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A quote around a trigger: the clause, at most ~200 characters."""
+    left, right = _clause_bounds(text, start)
+    left = max(left, start - 120)
+    right = min(right, end + 100)
+    # widen to word boundaries
+    while left > 0 and text[left - 1].isalnum():
+        left -= 1
+    while right < len(text) and text[right].isalnum():
+        right += 1
+    while left < right and text[left] in " ,\"“”’'(":
+        left += 1
+    while right > left and text[right - 1] in " ,\"“(":
+        right -= 1
+    return left, right
+
+
+def find_events(text: str, offset: int, persons: list, orgs: list, places: list, dates: list[DateMention],
+                org_kinds: dict[str, tuple[str, str | None]]) -> list[Event]:
+    """Events of one sentence. `persons`/`orgs`/`places` are mentions with sentence offsets."""
+    events: list[Event] = []
+    shifts = [(m.start(), m.end(), int(m.group("n")) if m.group("n").isdigit() else NUMBERS[m.group("n").lower()],
+               m.group("unit").lower().startswith("year")) for m in AFTER_SHIFT.finditer(text)]
+    for kind, pattern in TRIGGERS:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if MODAL.search(text[max(0, start - 40):start]) and kind not in ("enforced_disappearance", "death_notification"):
+                continue
+            subject = _subject(persons, start, end, text)
+            if subject is None:
+                continue
+            event = Event(kind, [subject])
+            # Date: a shifted date ("nine months after he was conscripted") or the nearest date in the clause.
+            shift = next(((n, years) for s, e, n, years in shifts if s <= start < e), None)
+            left, right = _clause_bounds(text, start)
+            in_clause = [d for d in dates if left <= d.start < right and d.value]
+            if shift:
+                anchors = [d for d in dates if d.value and not (d.start >= start and d.end <= end + 80)]
+                anchor = min(anchors, key=lambda d: abs(d.start - start), default=None)
+                if anchor:
+                    event.date = _shift(anchor.value, shift[0] * (12 if shift[1] else 1))
+            elif in_clause:
+                best = min(in_clause, key=lambda d: (abs(d.start - end) if d.start >= end else (start - d.end) * 1.5))
+                if best.is_end:
+                    event.date_end = best.value
+                    starts = [d for d in in_clause if not d.is_end and d.start < best.start]
+                    event.date = starts[-1].value if starts else None
+                else:
+                    event.date = best.value
+                    ends = [d for d in in_clause if d.is_end and d.start > best.start]
+                    event.date_end = ends[0].value if ends else None
+            # Place: the nearest place in the clause (facilities first for imprisonment).
+            near = [p for p in places if left <= p.start < right]
+            if kind == "imprisonment":
+                near = [p for p in near if p.kind == "facility"] or near
+            if near:
+                place = min(near, key=lambda p: abs(p.start - end))
+                event.place = place.phrase(text)
+            agents = [o.key for o in orgs if left <= o.start < right]
+            if kind in ("joined_group", "left_group"):
+                agents = [k for k in agents if org_kinds.get(k, ("", ""))[0] == "armed_group"]
+            elif kind in ("arrest", "imprisonment", "torture", "enforced_disappearance"):
+                agents = [k for k in agents if org_kinds.get(k, ("", ""))[1] != "opposition" or kind == "arrest"]
+            event.agents = list(dict.fromkeys(agents))[:3]
+            if kind == "death":
+                event.manner = next((name for name, rx in MANNERS if rx.search(text)), "unknown")
+            event.evidence.append(tuple(x + offset for x in _evidence_span(text, start, end)))
+            events.append(event)
+            if kind in IMPLIES_DEATH:
+                events.append(Event("death", [subject], manner="unknown", evidence=list(event.evidence)))
+    return events
+
+
+def _subject(persons: list, start: int, end: int, text: str) -> int | None:
+    """The person a trigger is about: nearest mention before it in the clause, else right after it."""
+    left, right = _clause_bounds(text, start)
+    before = [p for p in persons if left <= p.start < start]
+    if before:
+        return before[-1].pid
+    after = [p for p in persons if end <= p.start < min(right, end + 60)]
+    if after:
+        return after[0].pid
+    return None

@@ -1,0 +1,223 @@
+"""One document in, one `tawthiq-extraction/1` record out: the rules backend.
+
+Sentence by sentence (linear in the text): gazetteer matches, dates, places,
+organisations, persons (with coreference state carried across sentences), events and
+claims. Then per document: events merged per person, deaths implied by notifications,
+roles from events, and the record assembled with ids and evidence quotes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tawthiq.text import script_of
+from tawthiq.vocabulary import EXTRACTION_FORMAT
+
+from . import arabic
+from .claims import attribution_of, find_claims
+from .dates import find_dates, parse_published
+from .events import Event, find_events
+from .gazetteers import load
+from .organizations import OrgRegistry, find_orgs
+from .persons import PersonRegistry, find_persons, norm_name
+from .pipeline import sentences
+from .places import find_places
+
+LATIN = re.compile(r"[A-Za-z]")
+ORIGIN_LINK = re.compile(
+    r"^(?:['’]s\s+(?:home\s*)?(?:town|village|city)\s+(?:of\s+|in\s+)(?:the\s+)?(?:\w+\s+)?|"
+    r",?\s*(?:(?:a|an)\s+(?:\d{1,2}[- ]years?[- ]old\s+)?(?:[\w-]+\s+){0,3}?|\d{1,2}(?:[- ]years?[- ]old)?,?\s+)?"
+    r"(?:from|native of|hails from|originally from)\s+(?:the\s+)?(?:(?:town|village|city|countryside|province|governorate|"
+    r"district|region)\s+of\s+(?:the\s+)?)?(?:(?:north|south|east|west)\w*\s+)?(?:countryside\s+of\s+)?)$")
+FAMILY_PLACE = re.compile(r"\b(?:to|with|visit(?:ed)?)\s+(?:his|her)\s+family\s+in\s+(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$")
+MAN_FROM = re.compile(r"\b(?:one such man|a man|a young man|a defector|an officer|a soldier|a conscript)\s+from\s+$", re.I)
+PSEUDONYM_NOTICE = re.compile(r"\b(?:all|the)\s+(?:sources|names|interviewees|people interviewed)\b[^.]{0,60}\b(?:pseudonyms?|"
+                              r"changed|not their real names)", re.I)
+BYLINE = re.compile(r"^\s*(?:By|Written by|Reporting by|Translated by)\s+|(?:translated (?:into English )?by|reports\.?$)", re.I)
+VICTIM_EVENTS = {"arrest", "imprisonment", "enforced_disappearance", "torture", "death", "extortion", "reprisal",
+                 "body_handover", "death_notification"}
+
+
+def _empty(document_id, title, publisher, published, language) -> dict:
+    return {"format": EXTRACTION_FORMAT,
+            "document": {"id": document_id, "title": title, "publisher": publisher, "published": published,
+                         "language": language},
+            "persons": [], "organizations": [], "events": [], "claims": []}
+
+
+def extract_document(text: str, *, document_id: str, published: str | None = None, language: str | None = None,
+                     title: str | None = None, publisher: str | None = None) -> dict:
+    """Extract persons, organisations, events and claims from one document's text.
+
+    Offsets of every evidence quote index `text` as given. Relative dates are resolved
+    against `published` (ISO date) when given, else left null.
+    """
+    record = _empty(document_id, title, publisher, published, language)
+    text = text or ""
+    if not text.strip():
+        return record
+    if not LATIN.search(text) or (language == "ar") or script_of(text) == "arabic":
+        return arabic.extract(text, record)
+    pub = parse_published(published)
+    gaz = load()
+    persons = PersonRegistry()
+    orgs = OrgRegistry()
+    events: list[Event] = []
+    claims = []
+    pseudonym_notice = False
+
+    for sentence in sentences(text):
+        s = sentence.text
+        offset = sentence.start
+        if BYLINE.search(s) and len(s) < 120:
+            continue
+        if PSEUDONYM_NOTICE.search(s):
+            pseudonym_notice = True
+        words = sentence.words
+        hits = [(words[i][0], words[j - 1][1], entry) for i, j, entry in gaz.match(words, s)]
+        dates = find_dates(s, pub)
+        places = find_places(s, hits, gaz.places)
+        place_spans = [(p.start, p.end) for p in places]
+        org_mentions = find_orgs(s, offset, hits, orgs, [(p.start, p.end) for p in places if p.kind == "facility"])
+        org_spans = [(o.start, o.end) for o in org_mentions]
+        date_spans = [(d.start, d.end) for d in dates]
+        mentions = find_persons(s, offset, hits, org_spans + date_spans, place_spans, persons)
+        _origins(s, mentions, places, persons)
+        org_kinds = {k: (o.kind, o.side) for k, o in orgs.orgs.items()}
+        events.extend(find_events(s, offset, mentions, org_mentions, places, dates, org_kinds))
+        attribution = attribution_of(s) or _speaker(s, mentions, persons) or _org_source(s, org_mentions, orgs)
+        claims.extend(find_claims(s, offset, dates, places, date_spans, attribution))
+
+    return _assemble(record, text, persons, orgs, events, claims, pseudonym_notice)
+
+
+def _speaker(s: str, mentions, persons: PersonRegistry) -> str | None:
+    for m in mentions:
+        person = persons.get(m.pid)
+        if m.kind == "name" and "source" in person.roles and person.name:
+            return person.name
+    return None
+
+
+def _org_source(s: str, org_mentions, orgs: OrgRegistry) -> str | None:
+    for m in org_mentions:
+        org = orgs.orgs.get(orgs.resolve(m.key))
+        if org and org.kind in ("ngo", "media") and re.search(r"\b(?:tracked|documented|recorded|reported|counted|told)\b", s):
+            return org.name
+    return None
+
+
+def _origins(s: str, mentions, places, persons: PersonRegistry) -> None:
+    """'X, 29, from Quneitra', "X's town in northern Daraa", 'to his family in the town of Samad'."""
+    for place in places:
+        if place.kind == "facility":
+            continue
+        before = s[:place.phrase_start if place.phrase_start >= 0 else place.start]
+        for m in reversed([m for m in mentions if m.end <= place.start]):
+            gap = s[m.end:place.start]
+            if m.kind != "pronoun" and ORIGIN_LINK.match(gap) and len(gap) < 90:
+                person = persons.get(m.pid)
+                person.origin = person.origin or (place.governorate if "town" in gap and place.governorate
+                                                  and gap.startswith(("'", "’")) else place.name)
+                break
+            if m.kind == "pronoun" and FAMILY_PLACE.search(before):
+                person = persons.get(m.pid)
+                person.origin = person.origin or place.name
+                break
+        if MAN_FROM.search(before) and persons.focus is None:
+            # "Here is a story of one such man from Suwayda": the next person named.
+            persons.pending_origin = place.name
+
+
+def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
+    """One event per (type, subject) unless their dates or places differ."""
+    merged: list[Event] = []
+    for event in events:
+        event.subjects = [persons.get(p).pid for p in event.subjects]
+        for other in merged:
+            if other.type != event.type or other.subjects != event.subjects:
+                continue
+            dates_ok = not event.date or not other.date or event.date.startswith(other.date) or other.date.startswith(event.date)
+            places_ok = event.type not in ("deployment", "imprisonment") or not event.place or not other.place \
+                or event.place == other.place
+            if dates_ok and places_ok:
+                if event.date and (not other.date or len(event.date) > len(other.date)):
+                    other.date = event.date
+                other.date_end = other.date_end or event.date_end
+                other.place = other.place or event.place
+                if other.manner in (None, "unknown"):
+                    other.manner = event.manner
+                other.agents = list(dict.fromkeys(other.agents + event.agents))
+                other.evidence.extend(e for e in event.evidence if e not in other.evidence)
+                break
+        else:
+            merged.append(event)
+    tortured = {e.subjects[0] for e in merged if e.type == "torture"}
+    for event in merged:
+        if event.type == "death" and event.manner == "unknown" and event.subjects[0] in tortured:
+            event.manner = "torture"
+    return merged
+
+
+def _quote(text: str, span: tuple[int, int]) -> dict:
+    start, end = span
+    return {"quote": text[start:end], "start": start, "end": end}
+
+
+def _assemble(record, text, persons: PersonRegistry, orgs: OrgRegistry, events, claims, pseudonym_notice) -> dict:
+    events = _merge_events(events, persons)
+    kept = [p for p in persons.persons if p.merged_into is None and p.name]
+    pid_to_id = {p.pid: f"p{i + 1}" for i, p in enumerate(kept)}
+    for event in events:
+        person = persons.get(event.subjects[0])
+        if event.type == "defection":
+            person.roles.add("defector")
+        elif event.type in VICTIM_EVENTS:
+            person.roles.add("victim")
+        elif event.type == "joined_group" and "commander" not in person.roles:
+            pass
+    for person in kept:
+        if pseudonym_notice and "source" in person.roles:
+            person.pseudonym = True
+        record["persons"].append({
+            "id": pid_to_id[person.pid], "name": person.name, "aliases": person.aliases, "rank": person.rank,
+            "age": person.age, "origin": person.origin, "pseudonym": person.pseudonym,
+            "roles": sorted(person.roles) or ["other"],
+            "evidence": [_quote(text, span) for span in person.evidence[:3]],
+            "key": "person:" + norm_name(person.name),
+        })
+    org_ids = {}
+    for i, org in enumerate(orgs.orgs.values()):
+        org_ids[org.key] = f"o{i + 1}"
+    for org in orgs.orgs.values():
+        record["organizations"].append({
+            "id": org_ids[org.key], "name": org.name, "kind": org.kind, "side": org.side,
+            "parent": org_ids.get(orgs.resolve(org.parent)) if org.parent else None,
+            "evidence": [_quote(text, span) for span in org.evidence],
+            "key": "org:" + norm_name(org.name) if not org.key.startswith("unit:") else org.key,
+        })
+    n = 0
+    for event in events:
+        subjects = [pid_to_id[p] for p in event.subjects if p in pid_to_id]
+        if not subjects:
+            continue
+        n += 1
+        agents = [org_ids[orgs.resolve(a)] for a in event.agents if orgs.resolve(a) in org_ids]
+        record["events"].append({
+            "id": f"e{n}", "type": event.type, "subjects": subjects, "agents": list(dict.fromkeys(agents)),
+            "date": event.date, "date_end": event.date_end, "place": event.place, "manner": event.manner,
+            "evidence": [_quote(text, span) for span in event.evidence[:3]],
+            "key": "|".join(["event", event.type, *(persons.get(p) and "person:" + norm_name(persons.get(p).name)
+                                                    for p in event.subjects), event.date or "",
+                             str(event.evidence[0][0])]),
+        })
+    for i, claim in enumerate(claims):
+        record["claims"].append({
+            "id": f"c{i + 1}", "quantity": claim.quantity, "quantity_high": claim.quantity_high,
+            "qualifier": claim.qualifier, "category": claim.category, "population": claim.population,
+            "place": claim.place, "period_start": claim.period_start, "period_end": claim.period_end,
+            "attributed_to": claim.attributed_to,
+            "evidence": [_quote(text, span) for span in claim.evidence],
+            "key": f"claim|{claim.category}|{claim.quantity}|{claim.evidence[0][0]}",
+        })
+    return record

@@ -1,0 +1,381 @@
+"""Person mentions found by patterns, never by a list of names, and their coreference.
+
+A capitalised word sequence (with the particles of Arabic names: al-/el-, bin, ibn,
+Abu, Umm, Abd al-) becomes a person when the text around it says so: a rank or title
+before it ("First Lieutenant X", "President X", "FSA commander X"), an age or an
+apposition after it ("X, 27,", "X, a former lieutenant", "X, Director of ..."), a verb
+of speech ("X says", "says X"), "named X", "his first name, X", or an Arabic name
+particle ("Youssef al-Hamad", "Abu Khaled"). Later mentions resolve by surname or
+first name ("al-Hamad", "Sheikh"), by a spelling variant of the surname ("al-Samadi"
+for "al-Smadi", kept as an alias), by rank ("the corporal") and by pronoun ("he", "his")
+to the person last in focus. Coreference state is per document and O(1) per mention.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .gazetteers import Entry
+
+TOKEN = r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz])-)?(?:[A-Z][a-z]+(?:['’][A-Z][a-z]+)?|[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+)(?:-[A-Za-z][a-z]+)*"
+CONNECTOR = r"(?:bin|ibn|bint|ben|al|el|Al|El|abu|Abu|Umm|umm|de|van|von)"
+NAME = re.compile(rf"(?<![\w-]){TOKEN}(?:\s+(?:{CONNECTOR}\s+)?{TOKEN}){{0,5}}")
+TOKEN_RE = re.compile(TOKEN)
+
+# Capitalised words that start sentences or headlines, and words that are never names.
+FUNCTION_WORDS = set("""
+The A An In On At Of For And But Or Nor So Yet According By From To With As This That These Those Since After Before
+While When Where Why How What Who Whom Whose Which There Here Then Than Now Today Yesterday Tomorrow Also Even Still
+He She It We They I You His Her Its Our Their My Your Him Them Us Me If Unless Although Though Because Despite Unlike
+Like Among Amid Between During Until Following Meanwhile However Moreover Furthermore Nevertheless Instead Indeed
+Many Most Some Several Few Each Every All Both Either Neither No Not None One Two Three Four Five Six Seven Eight Nine
+Ten Dozens Hundreds Thousands Tens First Second Third Last Next Another Other Such Only Just Later Earlier Soon Once
+Again Always Never Ever Perhaps Maybe Yes Do Does Did Has Have Had Is Are Was Were Be Been Being Will Would Can Could
+Should May Might Must Shall Let Please Thank Thanks Mr Mrs Ms Dr Sir Madam Brother Sister Mother Father Uncle Aunt
+God Allah Prophet Quran Islam Muslim Muslims Christian Christians Sunni Sunnis Shia Shiite Shiites Alawite Alawites
+Druze Kurd Kurds Kurdish Arab Arabs Arabic English Turkish Russian Iranian American Syrian Syrians Jordanian
+Lebanese Iraqi Israeli Saudi Qatari Emirati Egyptian European Western British French German Dutch Swedish Islamic
+Shabiha Mukhabarat Baath Ba'ath Revolution Reconciliation Regime Government State Republic Army Military Security
+Intelligence Police Forces Force Division Brigade Regiment Battalion Company Corps Branch Directorate Ministry Office
+Council Front Group League Network Observatory Center Centre Institute Committee Commission Coalition Party Movement
+Agency News Post Times Journal Media University College Academy School Prison Hospital Camp Airport Base Court
+Province Governorate Countryside City Town Village Street Square Road Mosque Church Union Association Foundation
+Organization Organisation Initiative Project Program Programme Fund Bank Law Code Agreement Agreements Article
+Paragraph Number Decree Amnesty Amnesties Service Services Support Task Emergency Press Radio TV Channel Daily Weekly
+Magazine Review Report Reports Brothers Liwa Jaysh Jaish Jabhat Harakat Kataib Katibat Faylaq Ahrar Ansar Saraya
+Tahrir Hayat Sham Eid Ramadan Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+May June July August September October November December Twitter Facebook WhatsApp YouTube Telegram Google Internet
+Defectors Defector Defections Defection Death Deaths Detainees Detainee Detention Torture Fuel Delivering Select
+Share Subscribe Read More Photo Video Image Credit Source Sources Update Updated Editor Editors Note Translated
+Helpful Logo Cheat Sheet Digest Terms Privacy Policy Middle East North South West Eastern Western Northern Southern
+Free Syria Russia Turkey Iran Hezbollah Daesh ISIS Nusra Kingdom Vilayat Caesar Lieutenant Colonel Captain
+Major General Sergeant Corporal Private Brigadier President Minister Imam Commander Director Leader Chief
+""".split())
+TITLES = {"President": "official", "Vice President": "official", "Prime Minister": "official", "Minister": "official",
+          "Sheikh": "other", "Dr": "other", "Dr.": "other", "Mr.": "other", "Mr": "other", "Mrs.": "other",
+          "Ms.": "other", "Imam": "other", "Judge": "official", "Governor": "official", "Commander": "commander",
+          "Director": "official", "Chief": "official"}
+LEADING_TITLES = {"Sheikh", "Shaikh", "Sheikha", "Hajji", "Hajj", "Haji", "Ustaz", "Mullah"}
+TITLE_BEFORE = re.compile(r"(?:\b(?P<title>Vice President|Prime Minister|President|Minister|Sheikh|Hajj|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Imam|Judge|Governor)|"
+                          r"\b(?P<role>commander|leader|head|chief|spokesman|spokesperson|spokeswoman|activist|journalist|"
+                          r"analyst|researcher|lawyer|defector|dissident|officer|soldier|conscript|detainee|founder|"
+                          r"director|official|photographer|doctor|nurse|pilot|emir|brother|father|son|cousin|uncle|"
+                          r"nephew|mother|wife|friend|colleague|witness|survivor)|"
+                          r"\b(?P<named>named|called|nicknamed|known as|name,|name is|pseudonym|identified as|identified only as|"
+                          r"goes by|go by|case of|story of|ask(?:ed)? to be called))\s+$")
+SPEECH_VERBS = (r"says|said|told|tells|adds|added|recalled|recalls|explains|explained|notes|noted|stated|states|"
+                r"confirmed|confirms|reported|reports|claimed|claims|cautioned|cautions|recounted|recounts|"
+                r"remembers|remembered|described|describes|asserted|stressed|insisted|warned|wrote|writes|argued|"
+                r"argues|believes|continued|continues|commented|admitted|acknowledged|revealed|estimated|"
+                r"asked|answered|replied|added|denied|confirmed|alleged|testified|speaking|spoke")
+SPEECH_AFTER = re.compile(rf"^(?:['’]s)?\s*(?:,\s*[^,]{{1,80}},\s*)?(?:{SPEECH_VERBS})\b")
+SPEECH_BEFORE = re.compile(rf"\b(?:{SPEECH_VERBS}|according to|told by|quoted|quoting)\s+$")
+AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,2})[- ]years?[- ]old\s+$")
+AGE_AFTER = re.compile(r"^,\s*(?:(?:a|an|aged)\s+)?(?P<age>\d{1,2})(?:[- ]years?[- ]old)?\s*(?:[,)]|from\b|who\b)")
+AGE_PAREN = re.compile(r"^\s*\((?P<age>\d{1,2})\)")
+ROLE_NOUNS = (r"analyst|commander|leader|head|chief|director|spokesman|spokesperson|spokeswoman|activist|journalist|"
+              r"researcher|lawyer|defector|dissident|officer|soldier|conscript|detainee|founder|official|member|"
+              r"president|minister|colonel|captain|lieutenant|major|general|sergeant|corporal|private|brigadier|"
+              r"resident|native|father|mother|brother|son|farmer|teacher|student|doctor|pilot|engineer|fighter|"
+              r"volunteer|survivor|witness|relative|cousin|man|woman|veteran|columnist|reporter|correspondent|"
+              r"editor|coordinator|secretary|deputy|emir|sheikh|judge|\d+[- ]years?[- ]old")
+APPOSITION = re.compile(rf"^,\s*(?:a|an|the|another|one of the)\s+(?:[\w’'.-]+\s+){{0,7}}?(?P<noun>{ROLE_NOUNS})\b", re.I)
+TITLE_AFTER = re.compile(r"^,\s*(?:the\s+)?(?:former\s+|current\s+|then-)?(?:Director|director|[Hh]ead|[Ll]eader|[Cc]ommander|"
+                         r"[Ss]pokes(?:man|person|woman)|[Ff]ounder|[Cc]hairman|[Pp]resident|[Mm]ember|[Dd]eputy|[Cc]hief|"
+                         r"[Ee]ditor|[Cc]oordinator|[Mm]inister|[Ss]ecretary|[Mm]anager|[Mm]ayor|[Gg]overnor)\b")
+WHO_AFTER = re.compile(r"^,\s*who\b")
+RANK_NOMINAL = re.compile(r"\b[Tt]he\s+(?:(?P<age>\d{1,2})[- ]year[- ]old\s+)?(?:(?:former|defected|young|Syrian|Syrian Army|army|regime|dissident)\s+)*"
+                          r"(?P<rank>private|corporal|sergeant|warrant officer|second lieutenant|first lieutenant|lieutenant colonel|"
+                          r"lieutenant|captain|major general|brigadier general|major|colonel|general)\b(?!\s+[A-Z])")
+PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him)\b")
+PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
+                              r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
+PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
+                             r"a nom de guerre|an alias)", re.I)
+ORIGIN_AFTER = re.compile(r"^,?\s*(?:(?:a|an)\s+(?:\d{1,2}[- ]years?[- ]old\s+)?(?:[\w-]+\s+){0,3}?|\d{1,2}(?:[- ]years?[- ]old)?,?\s+)?"
+                          r"(?:from|native of|hails from|originally from|of)\s+(?:the\s+)?(?:(?:town|village|city|countryside|"
+                          r"province|governorate|district|region)\s+of\s+(?:the\s+)?)?(?:(?:north|south|east|west)\w*\s+)?"
+                          r"(?:countryside\s+of\s+)?$")
+FEMININE = re.compile(r"\b(?:she|her|hers|herself|woman|mother|wife|daughter|sister)\b", re.I)
+
+
+def norm_name(name: str) -> str:
+    """Normalised name for comparing mentions (the scorer's normalisation)."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower().replace("-", " ")
+    s = re.sub(r"['`’‘ʻʼ]s\b", "", s)
+    s = re.sub(r"['`’‘ʻʼ]", "", s)
+    s = re.sub(r"[^\w\s]", " ", s)
+    return " ".join(t for t in s.split() if t not in ("al", "el"))
+
+
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a romanised Arabic word: 'Smadi' and 'Samadi' both give 'smd'."""
+    s = norm_name(token).replace(" ", "")
+    s = re.sub(r"(?<=.)[aeiouy]", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+@dataclass
+class Person:
+    """One person of a document. `name` is None while known only as 'the corporal'."""
+
+    pid: int
+    name: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    rank: str | None = None
+    age: int | None = None
+    origin: str | None = None
+    pseudonym: bool = False
+    roles: set[str] = field(default_factory=set)
+    evidence: list[tuple[int, int]] = field(default_factory=list)  # sentence spans, absolute
+    merged_into: int | None = None
+
+    @property
+    def tokens(self) -> list[str]:
+        return norm_name(self.name).split() if self.name else []
+
+
+@dataclass
+class PersonMention:
+    start: int  # offsets within the sentence
+    end: int
+    pid: int
+    kind: str  # name, nominal, pronoun
+
+
+class PersonRegistry:
+    """The persons of one document and the coreference state."""
+
+    def __init__(self):
+        self.persons: list[Person] = []
+        self.by_token: dict[str, list[int]] = {}  # name token -> pids (recent last)
+        self.by_skeleton: dict[str, list[int]] = {}
+        self.focus: int | None = None
+        self.pending_origin: str | None = None  # "one such man from Suwayda": for the next person named
+
+    def get(self, pid: int) -> Person:
+        person = self.persons[pid]
+        while person.merged_into is not None:
+            person = self.persons[person.merged_into]
+        return person
+
+    def new(self, name: str | None) -> Person:
+        person = Person(len(self.persons), name)
+        if name and self.pending_origin:
+            person.origin, self.pending_origin = self.pending_origin, None
+        self.persons.append(person)
+        if name:
+            self._index(person, name)
+        return person
+
+    def _index(self, person: Person, name: str) -> None:
+        for token in norm_name(name).split():
+            self.by_token.setdefault(token, []).append(person.pid)
+            if len(token) >= 4:
+                self.by_skeleton.setdefault(skeleton(token), []).append(person.pid)
+
+    def name(self, person: Person, name: str) -> None:
+        person.name = name
+        self._index(person, name)
+
+    def find(self, name: str) -> tuple[Person | None, bool]:
+        """The known person a name refers to, and whether it is a variant spelling (alias)."""
+        tokens = norm_name(name).split()
+        if not tokens:
+            return None, False
+        if len(tokens) == 1:
+            pids = self.by_token.get(tokens[0])
+            if pids:
+                # Prefer a surname match ("al-Hamad"), then the most recent.
+                named = [self.get(p) for p in reversed(pids)]
+                for person in named:
+                    if person.tokens and person.tokens[-1] == tokens[0]:
+                        return person, False
+                return named[0], False
+            if len(tokens[0]) >= 4:
+                for pid in reversed(self.by_skeleton.get(skeleton(tokens[0]), [])):
+                    person = self.get(pid)
+                    if person.tokens and len(person.tokens) >= 2 and skeleton(person.tokens[-1]) == skeleton(tokens[0]):
+                        return person, True
+            return None, False
+        wanted = set(tokens)
+        candidates = {self.get(p).pid for t in tokens for p in self.by_token.get(t, [])}
+        for pid in candidates:
+            person = self.get(pid)
+            have = set(person.tokens)
+            if len(have) >= 2 and (wanted <= have or have <= wanted):
+                return person, False
+            if len(have) == 1 and tokens[0] in have:
+                return person, False  # "Majid" first, then "Majid Khalil"
+        return None, False
+
+    def merge(self, keep: Person, gone: Person) -> None:
+        if keep.pid == gone.pid:
+            return
+        gone.merged_into = keep.pid
+        keep.rank = keep.rank or gone.rank
+        keep.age = keep.age or gone.age
+        keep.origin = keep.origin or gone.origin
+        keep.pseudonym = keep.pseudonym or gone.pseudonym
+        keep.roles |= gone.roles
+        keep.evidence.extend(e for e in gone.evidence if e not in keep.evidence)
+        if self.focus == gone.pid:
+            self.focus = keep.pid
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    text: str
+
+
+def _candidates(text: str, blocked: list[tuple[int, int]]) -> list[Candidate]:
+    """Capitalised word sequences outside gazetteer spans, edge function words stripped."""
+    out = []
+    for m in NAME.finditer(text):
+        tokens = [(t.start() + m.start(), t.end() + m.start(), t.group()) for t in TOKEN_RE.finditer(m.group())]
+        run: list[tuple[int, int, str]] = []
+        for token in tokens + [None]:
+            stop = token is None or token[2] in FUNCTION_WORDS or any(
+                token[0] < e and s < token[1] for s, e in blocked)
+            if not stop:
+                run.append(token)
+                continue
+            if run and run[0][2] in LEADING_TITLES and len(run) > 1:
+                run = run[1:]  # "Sheikh Ahmad al-X": the title is not part of the name
+            if run:
+                out.append(Candidate(run[0][0], run[-1][1], text[run[0][0]:run[-1][1]]))
+            run = []
+    return out
+
+
+def _has_particle(name: str) -> bool:
+    return bool(re.search(r"(?:^|\s)(?:[Aa]l|[Ee]l|[Aa][dnrstz])-[A-Z]|\b(?:bin|ibn|bint|Abu|Abou|Umm|Abd|Abdul|Abdel)\b", name))
+
+
+def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], org_spans: list[tuple[int, int]],
+                 place_spans: list[tuple[int, int]], registry: PersonRegistry) -> list[PersonMention]:
+    """Person mentions of one sentence (offsets within it), creating or resolving persons."""
+    mentions: list[PersonMention] = []
+    blocked = list(org_spans) + list(place_spans) + [(s, e) for s, e, entry in gaz_hits]
+    ranks = {e: entry.name for s, e, entry in gaz_hits if entry.category == "rank"}
+    rank_at = {e: s for s, e, entry in gaz_hits if entry.category == "rank"}
+    sentence_span = (offset, offset + len(text))
+
+    for cand in _candidates(text, blocked):
+        before, after = text[:cand.start], text[cand.end:]
+        words = cand.text.split()
+        # A rank immediately before: "First Lieutenant Salman Duwaier", "Colonel Abu al-Furat".
+        rank = None
+        stripped_before = before.rstrip()
+        if len(before) - len(stripped_before) <= 2 and len(stripped_before) in ranks:
+            rank = ranks[len(stripped_before)]
+        title = TITLE_BEFORE.search(before)
+        age_before = AGE_BEFORE.search(before)
+        age_after = AGE_AFTER.match(after) or AGE_PAREN.match(after)
+        speech = SPEECH_AFTER.match(after) or SPEECH_BEFORE.search(before)
+        apposition = APPOSITION.match(after) or TITLE_AFTER.match(after)
+        named = bool(title and title.group("named"))
+        strong = bool(rank or age_before or age_after or named or (title and title.group("title")))
+        particle = _has_particle(cand.text)
+        kunya = words[0] in ("Abu", "Abou", "Umm") and len(words) >= 2
+
+        person, alias = registry.find(cand.text)
+        if person is None:
+            multi = len(words) >= 2
+            accept = strong or (multi and (speech or apposition or particle or kunya or title or WHO_AFTER.match(after)))
+            if not accept and not multi and (speech or apposition):
+                accept = True
+            if not accept:
+                continue
+            # "the 28-year-old corporal, who asked to use only his first name, Majid": name the focus.
+            if named and registry.focus is not None and registry.get(registry.focus).name is None:
+                person = registry.get(registry.focus)
+                registry.name(person, cand.text)
+            else:
+                person = registry.new(cand.text)
+        elif alias and cand.text not in person.aliases and norm_name(cand.text) not in person.tokens:
+            person.aliases.append(cand.text)
+        elif len(words) > len(person.tokens) and person.name and norm_name(cand.text) != norm_name(person.name):
+            # A fuller form of a name seen before: "Majid" then "Majid Khalil".
+            if set(person.tokens) <= set(norm_name(cand.text).split()):
+                person.aliases.append(person.name)
+                registry.name(person, cand.text)
+
+        start = rank_at[len(stripped_before)] if rank else cand.start
+        mentions.append(PersonMention(start, cand.end, person.pid, "name"))
+        if rank:
+            person.rank = rank
+        age = (age_before or age_after)
+        if age:
+            person.age = int(age.group("age"))
+        if named and PSEUDONYM_BEFORE.search(before):
+            person.pseudonym = True
+        if PSEUDONYM_AFTER.match(after):
+            person.pseudonym = True
+        if apposition and apposition.groupdict().get("noun"):
+            noun = apposition.group("noun").lower()
+            _apposition_attributes(person, noun, gaz_hits, cand.end, text)
+        if speech:
+            person.roles.add("source")
+        if title and title.group("title"):
+            person.roles.add(TITLES.get(title.group("title").rstrip("."), "other"))
+        if title and title.group("role") in ("commander", "leader", "head", "chief", "emir"):
+            person.roles.add("commander")
+        if sentence_span not in person.evidence:
+            person.evidence.append(sentence_span)
+        registry.focus = person.pid
+
+    # "the corporal": a person known so far only by rank, or the person in focus with that rank.
+    for m in RANK_NOMINAL.finditer(text):
+        if any(m.start() < pm.end and pm.start < m.end() for pm in mentions):
+            continue
+        rank = m.group("rank")
+        person = None
+        if registry.focus is not None and registry.get(registry.focus).rank in (rank, None):
+            person = registry.get(registry.focus)
+        if person is None:
+            person = registry.new(None)
+        person.rank = person.rank or rank
+        if m.group("age"):
+            person.age = int(m.group("age"))
+        mentions.append(PersonMention(m.start(), m.end(), person.pid, "nominal"))
+        if sentence_span not in person.evidence:
+            person.evidence.append(sentence_span)
+        registry.focus = person.pid
+
+    mentions.sort(key=lambda pm: pm.start)
+    # Pronouns: the nearest person before them in this sentence, else the focus.
+    named_spans = [(pm.start, pm.pid) for pm in mentions]
+    for m in PRONOUN.finditer(text):
+        if any(m.start() >= pm.start and m.end() <= pm.end for pm in mentions):
+            continue
+        previous = [pid for start, pid in named_spans if start < m.start()]
+        pid = previous[-1] if previous else registry.focus
+        if pid is not None:
+            mentions.append(PersonMention(m.start(), m.end(), registry.get(pid).pid, "pronoun"))
+    mentions.sort(key=lambda pm: pm.start)
+    return mentions
+
+
+def _apposition_attributes(person: Person, noun: str, gaz_hits, end: int, text: str) -> None:
+    """'X, a former Syrian Army lieutenant', 'X, a brigadier general who was an early defector'."""
+    window = text[end:end + 80]
+    for rank in ("lieutenant colonel", "brigadier general", "major general", "first lieutenant", "second lieutenant",
+                 "warrant officer", "lieutenant", "colonel", "captain", "major", "general", "sergeant", "corporal",
+                 "private"):
+        if re.search(rf"^,\s*(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,5}}?{rank}\b", window, re.I):
+            person.rank = person.rank or rank
+            break
+    if noun in ("commander", "leader", "head", "chief", "emir"):
+        person.roles.add("commander")
+    elif noun in ("director", "official", "minister", "president", "secretary", "deputy"):
+        person.roles.add("official")
+    elif noun in ("defector", "dissident"):
+        person.roles.add("defector")
+    elif noun in ("analyst", "researcher", "journalist", "activist", "columnist", "reporter", "correspondent", "editor"):
+        person.roles.add("source")
