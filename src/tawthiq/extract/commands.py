@@ -4,13 +4,11 @@ import json
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from tawthiq.console import console, err_console, fail, open_store
-from tawthiq.extract.merge import KINDS
-from tawthiq.extract.run import BACKENDS, BackendUnavailable, DocumentInput, get_backend, run_extraction
 
+# Heavier imports wait inside the commands: `tawthiq --help` stays fast.
+BACKENDS = ("rules", "llm")
 EXPORT_FORMATS = ("extraction-json",)
 COLUMNS = ("added", "updated", "unchanged", "kept", "removed", "invalid")
 
@@ -43,7 +41,11 @@ def extract(
         fail(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
     open_store()
     from django.conf import settings
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
 
+    from tawthiq.extract.merge import KINDS
+    from tawthiq.extract.run import BackendUnavailable, DocumentInput, get_backend, run_extraction
     from tawthiq.store.extraction import save_extraction
     from tawthiq.store.models import Document
 

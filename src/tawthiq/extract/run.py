@@ -12,8 +12,6 @@ from typing import Protocol
 
 from tawthiq.extract.merge import KINDS, merge_results
 
-BACKENDS = ("rules", "llm")
-
 
 class BackendUnavailable(Exception):
     """The backend cannot run at all (not configured, endpoint unreachable): stop the run."""
@@ -89,7 +87,7 @@ def get_backend(name: str, *, llm_url: str = "", llm_model: str = "", llm_key: s
         if not llm_url.strip():
             raise BackendUnavailable("the llm backend needs TAWTHIQ_LLM_URL (an OpenAI-compatible endpoint)")
         return MergedBackend(LLMBackend(llm_url, model=llm_model, key=llm_key))
-    raise BackendUnavailable(f"unknown backend {name!r} (choose from {', '.join(BACKENDS)})")
+    raise BackendUnavailable(f"unknown backend {name!r} (choose from rules, llm)")
 
 
 @dataclass
