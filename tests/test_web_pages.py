@@ -58,3 +58,85 @@ def test_every_page_renders_for_every_role(world, role):
 def test_anonymous_users_are_sent_to_login(world):
     response = Client().get(reverse("persons"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def protected_urls(w) -> list[str]:
+    """Pages of protected records and of what is known only from them."""
+    return [
+        reverse("document", args=[w["secret"].pk]), reverse("person", args=[w["witness"].pk]),
+        reverse("person", args=[w["hidden"].pk]), reverse("event", args=[w["hidden_defection"].pk]),
+        reverse("event", args=[w["witnessed"].pk]), reverse("organisation", args=[w["orchard"].pk]),
+        reverse("history", args=["person", w["witness"].pk]), reverse("history", args=["document", w["secret"].pk]),
+        reverse("review-item", args=["person", w["hidden"].pk]),
+    ]
+
+
+def test_viewer_never_sees_a_protected_name_quote_title_or_publisher(world):
+    client = client_for(world["users"]["viewer"])
+    searches = [reverse("documents") + "?q=" + q for q in ("witness", "Nasim", "confidence", "Orchard", "defected")]
+    for url in page_urls(world) + searches:
+        body = client.get(url, follow=True).content.decode()
+        for secret in PROTECTED:
+            assert secret not in body, (url, secret)
+    # The public document mentions the protected witness: blanked in the reader.
+    reader = client.get(reverse("document", args=[world["public"].pk])).content.decode()
+    assert "[protected]" in reader and "Captain Zaid Qarawi" in reader
+    for url in protected_urls(world):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        for secret in PROTECTED:
+            assert secret not in response.content.decode(), (url, secret)
+
+
+def test_viewer_cannot_use_filters_as_an_oracle_on_protected_facts(world):
+    client = client_for(world["users"]["viewer"])
+    # Zaid's only event of type defection in the brigade is public; the hidden sergeant's is not.
+    body = client.get(reverse("persons") + f"?unit={world['brigade'].pk}").content.decode()
+    assert "Zaid" in body and "Yamout" not in body
+    body = client.get(reverse("documents") + f"?publisher={world['secret_pub'].pk}").content.decode()
+    assert "No documents match." in body
+
+
+def test_analyst_sees_protected_records_and_each_view_is_logged(world):
+    from tawthiq.web.models import AccessLog
+
+    client = client_for(world["users"]["analyst"])
+    response = client.get(reverse("document", args=[world["secret"].pk]))
+    assert response.status_code == 200 and "Hidden Yamout" in response.content.decode()
+    assert client.get(reverse("person", args=[world["hidden"].pk])).status_code == 200
+    assert client.get(reverse("document", args=[world["public"].pk])).status_code == 200  # not protected: no log
+    logged = list(AccessLog.objects.order_by("when").values_list("model", "object_id", "path"))
+    assert logged == [
+        ("document", str(world["secret"].pk), reverse("document", args=[world["secret"].pk])),
+        ("person", str(world["hidden"].pk), reverse("person", args=[world["hidden"].pk])),
+    ]
+
+
+def test_missing_pages_answer_with_a_page_that_echoes_nothing(world):
+    client = client_for(world["users"]["viewer"])
+    response = client.get("/persons/999999/?name=Nasim+Fadel")
+    assert response.status_code == 404
+    assert "Nasim" not in response.content.decode() and "999999" not in response.content.decode()
+
+
+def test_every_response_has_a_strict_content_security_policy(world):
+    client = client_for(world["users"]["editor"])
+    for url in (reverse("dashboard"), reverse("login"), reverse("person", args=[world["zaid"].pk])):
+        csp = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    body = client.get(reverse("review-item", args=["event", world["defection"].pk])).content.decode()
+    assert "<script>" not in body and " style=" not in body and "http://" not in body and "https://" not in body
+
+
+def test_forms_are_refused_without_the_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["users"]["editor"])
+    url = reverse("review-action", args=["person", world["zaid"].pk, "accept"])
+    assert client.post(url).status_code == 403
+    world["zaid"].refresh_from_db()
+    assert world["zaid"].review_state == "suggested"
+    page = client.get(reverse("review-item", args=["person", world["zaid"].pk])).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page
+    token = client.cookies["csrftoken"].value
+    assert client.post(url, {"csrfmiddlewaretoken": token}).status_code == 302
