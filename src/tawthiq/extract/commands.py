@@ -90,7 +90,7 @@ def extract(
             fail(f"{exc} (documents extracted before this stay saved)")
 
     table = Table(title=f"Extracted {summary.documents} of {total} documents ({backend})")
-    table.add_column("")
+    table.add_column("", no_wrap=True)
     for column in COLUMNS:
         table.add_column(column if column != "kept" else "kept (reviewed)", justify="right")
     for kind in KINDS:

@@ -54,7 +54,8 @@ class RulesBackend:
         except ImportError as exc:  # every document would fail the same way
             raise BackendUnavailable(f"the rules backend cannot be loaded: {exc}") from None
         return Extraction(extract_document(
-            document.text, document_id=document.doc_id, published=document.published,
+            document.text, document_id=document.doc_id,
+            published=document.published.isoformat() if document.published else None,
             language=document.language, title=document.title, publisher=document.publisher,
         ))
 
