@@ -66,6 +66,24 @@ def run_cli(*args: str, database_url: str | None = None, data_dir: Path | None =
     )
 
 
+SEARCH_SCRIPT = """
+import json, sys
+from tawthiq.runtime import setup
+setup()
+from tawthiq.store.search import search_documents
+print(json.dumps({q: [h.document.doc_id for h in search_documents(q)] for q in json.loads(sys.argv[1])}))
+"""
+
+
+def search_many(queries: list[str], database_url: str, data_dir: Path) -> dict[str, list[str]]:
+    """Document ids found for each query, with search_documents in one subprocess on that database."""
+    env = dict(os.environ, TAWTHIQ_DATABASE_URL=database_url, TAWTHIQ_DATA_DIR=str(data_dir))
+    result = subprocess.run([sys.executable, "-c", SEARCH_SCRIPT, json.dumps(queries)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def stats_json(**kwargs) -> dict:
     result = run_cli("stats", "--json", **kwargs)
     assert result.returncode == 0, result.stderr

@@ -26,6 +26,10 @@ class PostgresUnavailable(RuntimeError):
     """No PostgreSQL binaries (or no user to run them as); the message says what is missing."""
 
 
+class PostgresFailed(RuntimeError):
+    """The binaries are there but a step (initdb, start, create) failed; the message has its output."""
+
+
 def find_bin_dir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
                         if Path(p).parent.name.isdigit() else 0)
@@ -75,10 +79,18 @@ class PostgresServer:
             command = [*self._as_user, *command]
         result = subprocess.run(command, capture_output=True, text=True, **kwargs)
         if result.returncode != 0:
-            raise PostgresUnavailable(f"{Path(args[0]).name} failed: {(result.stderr or result.stdout).strip()[-500:]}")
+            raise PostgresFailed(f"{Path(args[0]).name} failed: {(result.stderr or result.stdout).strip()[-500:]}")
         return result
 
     def start(self) -> "PostgresServer":
+        """Create, start and prepare the server; on any failure nothing is left behind."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> "PostgresServer":
         self.root = Path(tempfile.mkdtemp(prefix="tawthiq-pg-"))
         if self._as_user:
             os.chown(self.root, self._owner.pw_uid, self._owner.pw_gid)
@@ -98,7 +110,7 @@ class PostgresServer:
                 self._run(self.bin_dir / "pg_ctl", "-D", data, "-l", self.root / "server.log", "-w", "-t", "60",
                           "-o", " ".join([*options, f"-c port={self.port}"]), "start")
                 break
-            except PostgresUnavailable:
+            except PostgresFailed:
                 if attempt == 2:
                     raise
         self._psql(f"CREATE ROLE {self.user} LOGIN CREATEDB PASSWORD '{self.password}'")
@@ -127,11 +139,7 @@ class PostgresServer:
             self.root = None
 
     def __enter__(self) -> "PostgresServer":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()

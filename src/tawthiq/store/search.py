@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Optional
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from tawthiq.text import fold
@@ -126,7 +127,10 @@ def search_documents(
     scope = (queryset if queryset is not None else Document.objects.all()).filter(is_current=True)
     if document_ids is not None:
         scope = scope.filter(pk__in=list(document_ids))
-    scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    try:
+        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. document_ids=[]: nothing to search
+        return []
     if connection.vendor == "sqlite":
         match = " ".join(f'"{t.word}"' + ("*" if t.prefix else "") for t in terms)
         sql = (
