@@ -140,3 +140,29 @@ def test_forms_are_refused_without_the_csrf_token(world):
     assert 'name="csrfmiddlewaretoken"' in page
     token = client.cookies["csrftoken"].value
     assert client.post(url, {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_status_filter_agrees_with_the_status_column(world):
+    """The SQL behind ?status= mirrors analyse.trajectory.status_of (shown in the list)."""
+    import datetime as dt
+    import re
+
+    from tawthiq.analyse.trajectory import STATUSES
+
+    doc = world["second"]
+    for name, events in {"Rami Undated": [("arrest", "2014"), ("death", "")],
+                         "Adel Later": [("death", "2013"), ("reconciliation", "2019")],
+                         "Samir Twice": [("defection", "2012"), ("reconciliation", "2018"), ("arrest", "2018")]}.items():
+        person = M.Person.objects.create(document=doc, name=name)
+        for type_, date in events:
+            ev = M.Event.objects.create(document=doc, type=type_, date=date,
+                                        date_sort=dt.date(int(date), 1, 1) if date else None)
+            M.EventParticipant.objects.create(event=ev, role="subject", person=person)
+    client = client_for(world["users"]["analyst"])
+    listed = client.get(reverse("persons")).content.decode()
+    column = dict(re.findall(r'dir="auto">([^<]+)</a></td>.*?(?:class="status status-(\w+)"|<td>—</td>\s*<td>\d)', listed, re.S))
+    assert column["Rami Undated"] == "died" and column["Adel Later"] == "died" and column["Samir Twice"] == "detained"
+    for status in STATUSES:
+        body = client.get(reverse("persons") + f"?status={status}").content.decode()
+        names = set(re.findall(r'<td><a href="/persons/\d+/" dir="auto">([^<]+)</a>', body))
+        assert names == {n for n, s in column.items() if s == status}, status
