@@ -40,12 +40,19 @@ POPULATION = (r"(?:[\w’'-]+\s+){0,4}?(?:people|persons|men|women|children|civi
               r"individuals|youths|young men|personnel|troops|servicemen|policemen|dissidents|refugees|families|"
               r"activists|students|residents|generals|colonels|lieutenants|captains|majors|sergeants|corporals|"
               r"privates|volunteers|reservists|of them|of whom)\b")
+NUMBER_START = re.compile(r"(?<![\w.,])(?:\d|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+                          r"seventy|eighty|ninety|tens|hundreds|thousands|dozens|scores)\b)", re.I)
+QUALIFIER_BEFORE = re.compile(rf"(?:{QUALIFIER})\s+$", re.I)
 FIGURE = re.compile(
-    rf"(?:(?P<qual>{QUALIFIER})\s+)?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
     rf"(?P<vague>tens of thousands|hundreds of thousands|thousands|hundreds|dozens|tens|scores)(?=\s+of\b)|{WORD_NUMBER})\b",
     re.I)
+QUICK = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                   r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                   r"tens|hundreds|thousands|dozens|scores)\b", re.I)
 NOT_A_CLAIM_AFTER = re.compile(
-    r"^(?:\s*(?:-|\s)\s*(?:years?|months?|weeks?|days?|hours?|minutes?|times|meters|metres|km|kilometers|miles|percent|%|"
+    r"(?:\s*(?:-|\s)\s*(?:years?|months?|weeks?|days?|hours?|minutes?|times|meters|metres|km|kilometers|miles|percent|%|"
     r"liras?|pounds|dollars|euros|SYP|USD|\$|am|pm|a\.m\.|p\.m\.)\b|[-\s]years?[-\s]old|th\b|st\b|nd\b|rd\b|%)", re.I)
 NOT_A_CLAIM_BEFORE = re.compile(r"(?:Article|Paragraph|Law|Number|No\.|Decree|Resolution|Branch|Division|Brigade|"
                                 r"Regiment|Battalion|Hospital|page|\$|£|€|SYP|USD)\s*$", re.I)
@@ -127,12 +134,18 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
                 attribution: str | None) -> list[Claim]:
     """Claims of one sentence; `attribution` is the source the sentence quotes, if any."""
     claims: list[Claim] = []
-    for m in FIGURE.finditer(text):
-        start, end = m.span()
-        num_start = m.start("num")
+    if not QUICK.search(text):
+        return claims
+    for hit in NUMBER_START.finditer(text):
+        m = FIGURE.match(text, hit.start())
+        if not m:
+            continue
+        num_start, end = m.span()
+        qualifier_match = QUALIFIER_BEFORE.search(text, max(0, num_start - 25), num_start)
+        start = qualifier_match.start() if qualifier_match else num_start
         if any(s <= num_start < e for s, e in date_spans):
             continue
-        if NOT_A_CLAIM_AFTER.match(text[end:]) or NOT_A_CLAIM_BEFORE.search(text[:num_start]):
+        if NOT_A_CLAIM_AFTER.match(text, end) or NOT_A_CLAIM_BEFORE.search(text, max(0, num_start - 20), num_start):
             continue
         if re.match(r"^[-–]\w", text[end:]) or (num_start > 0 and text[num_start - 1] in "-/"):
             continue
@@ -145,10 +158,10 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
             if low is None:
                 continue
             high = None
-            qualifier = next((name for name, _ in QUALIFIERS if m.group(name)), "exact")
+            qualifier = next((name for name, _ in QUALIFIERS if qualifier_match and qualifier_match.group(name)), "exact")
         population = re.match(rf"\s+(?:of\s+)?(?P<pop>{POPULATION})", text[end:], re.I)
-        number_of = NUMBER_OF.search(text[:num_start])
-        one_of = ONE_OF.search(text[:start]) and re.match(r"\s+(?:from|in|of|who)\b", text[end:])
+        number_of = NUMBER_OF.search(text, max(0, num_start - 320), num_start)
+        one_of = ONE_OF.search(text, max(0, start - 10), start) and re.match(r"\s+(?:from|in|of|who)\b", text[end:])
         if not (population or number_of or one_of):
             continue
         if low == 1 and not vague and not number_of:

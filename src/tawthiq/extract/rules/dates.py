@@ -31,6 +31,14 @@ YEAR = r"(?P<year>(?:19[5-9]|20[0-4])\d)"
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 END_WORDS = r"(?P<end>until|till|up to|through|to)\s+"
 
+# Which patterns can match at all: a digit, a month name, or a relative word.
+HAS_DIGIT = re.compile(r"\d")
+HAS_MONTH = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+RELATIVE_WORDS = ("year", "month", "ago", "day", "week")
+NEEDS = {"iso": "digit", "dmy_num": "digit", "mdy": "digit", "dmy": "digit", "my": "digit", "season_year": "digit",
+         "year": "digit", "md": "digit", "dm": "digit", "last_month_name": "month", "in_month": "month",
+         "relative_year": "relative", "relative_month": "relative", "years_ago": "relative", "weekday": "relative",
+         "recent": "relative"}
 PATTERNS = [
     # 2013-01-25 and 25/01/2013 (day first, as written in the region)
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
@@ -156,7 +164,12 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date mentions of one sentence, earliest first, never overlapping (the first pattern wins)."""
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
+    low = text.lower()
+    present = {"digit": bool(HAS_DIGIT.search(text)), "month": bool(HAS_MONTH.search(text)),
+               "relative": any(word in low for word in RELATIVE_WORDS)}
     for kind, pattern in PATTERNS:
+        if not present[NEEDS[kind]]:
+            continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if any(start < e and s < end for s, e in taken):

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import DateMention
+from .pipeline import quote_span
 
 I = re.IGNORECASE
 UNIT_WORDS = r"(?:Division|Brigade|Regiment|Battalion|Company|Corps|Branch|Directorate|army|Army|police|Police)"
@@ -73,6 +74,29 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                  r"\barrested (?:his|her) (?:father|brother|mother|wife|son|family)\b", I),
     ("promotion", r"\bpromoted\b|\bhonorary\s+(?:captain|rank|major|colonel|lieutenant|general)\b|\bposthumous(?:ly)?\s+(?:promoted|rank)", I),
 ]]
+# Cheap substring tests that must pass before a type's full pattern runs (speed).
+KEYWORDS = {
+    "graduation": ("graduat", "completed"), "service": ("serv", "officer", "soldier", "conscript", "worker", "spent",
+                                                        "joined", "worked", "corporal", "sergeant", "lieutenant",
+                                                        "captain", "major", "colonel", "pilot", "recruit"),
+    "deployment": ("deploy", "station", "posted", "transferred", "dispatched", "positions", "unit", "withdrew",
+                   "frontline", "front line", "front"),
+    "defection_attempt": ("defect",), "defection": ("defect", "desert", "split from", "fleeing"),
+    "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached"),
+    "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander"),
+    "left_group": ("leav", "left", "quit"), "reconciliation": ("part in", "reconcil", "settle", "turn", "handed"),
+    "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted"),
+    "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up"),
+    "imprisonment": ("taken", "transferred", "moved", "sent", "referred", "brought", "ended up", "held", "imprison",
+                     "jailed", "later to"),
+    "enforced_disappearance": ("disappear", "unknown", "lost contact", "news", "information", "know anything"),
+    "torture": ("tortur",), "death": ("kill", "execut", "martyr", "died", "death", "lost his", "lost her"),
+    "death_notification": ("notified", "informed", "certificate"),
+    "body_handover": ("body", "remains", "corpse"),
+    "extortion": ("brib", "ransom", "wasta", "paid", "demanded", "extort"),
+    "reprisal": ("burn", "confiscat", "seized", "demolish", "loot", "arrested his", "arrested her"),
+    "promotion": ("promot", "honorary", "posthum"),
+}
 # Death also follows from a notification or a body handed over.
 IMPLIES_DEATH = {"death_notification", "body_handover"}
 MODAL = re.compile(r"\b(?:not|n['’]t|never|could|would|might|may|will|if|whether|want|wants|wanted|fear|fears|feared|"
@@ -116,30 +140,16 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
     return left + 1, (min(right_candidates) if right_candidates else len(text))
 
 
-def _evidence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """A quote around a trigger: the clause, at most ~200 characters."""
-    left, right = _clause_bounds(text, start)
-    left = max(left, start - 120)
-    right = min(right, end + 100)
-    # widen to word boundaries
-    while left > 0 and text[left - 1].isalnum():
-        left -= 1
-    while right < len(text) and text[right].isalnum():
-        right += 1
-    while left < right and text[left] in " ,\"“”’'(":
-        left += 1
-    while right > left and text[right - 1] in " ,\"“(":
-        right -= 1
-    return left, right
-
-
 def find_events(text: str, offset: int, persons: list, orgs: list, places: list, dates: list[DateMention],
                 org_kinds: dict[str, tuple[str, str | None]]) -> list[Event]:
     """Events of one sentence. `persons`/`orgs`/`places` are mentions with sentence offsets."""
     events: list[Event] = []
     shifts = [(m.start(), m.end(), int(m.group("n")) if m.group("n").isdigit() else NUMBERS[m.group("n").lower()],
                m.group("unit").lower().startswith("year")) for m in AFTER_SHIFT.finditer(text)]
+    low = text.lower()
     for kind, pattern in TRIGGERS:
+        if not any(k in low for k in KEYWORDS[kind]):
+            continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if MODAL.search(text[max(0, start - 40):start]) and kind not in ("enforced_disappearance", "death_notification"):
@@ -182,7 +192,7 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             event.agents = list(dict.fromkeys(agents))[:3]
             if kind == "death":
                 event.manner = next((name for name, rx in MANNERS if rx.search(text)), "unknown")
-            event.evidence.append(tuple(x + offset for x in _evidence_span(text, start, end)))
+            event.evidence.append(tuple(x + offset for x in quote_span(text, start, end)))
             events.append(event)
             if kind in IMPLIES_DEATH:
                 events.append(Event("death", [subject], manner="unknown", evidence=list(event.evidence)))

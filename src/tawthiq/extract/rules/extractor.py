@@ -148,7 +148,8 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
                 if other.manner in (None, "unknown"):
                     other.manner = event.manner
                 other.agents = list(dict.fromkeys(other.agents + event.agents))
-                other.evidence.extend(e for e in event.evidence if e not in other.evidence)
+                if len(other.evidence) < 3:
+                    other.evidence.extend(e for e in event.evidence if e not in other.evidence)
                 break
         else:
             merged.append(event)

@@ -45,6 +45,13 @@ NGO_HEADS = (r"Documentation (?:Office|Center|Centre|Group|Network)|Observatory|
              r"Committee|Association|Foundation|League|Coalition|Initiative|Institute(?: for [A-Z][\w ]+)?")
 NGO = re.compile(rf"\b(?P<name>(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{NGO_HEADS}))\b")
 MEDIA = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}(?:News(?: Agency| Network)?|Press|Post|Times|TV|Radio|Media Center|Media Office))\b")
+# Cheap tests before the patterns above (speed): the head word must occur.
+UNIT_QUICK = re.compile(r"Division|Brigade|Regiment|Battalion|Company|Corps|Squadron|Platoon")
+BRANCH_QUICK = re.compile(r"Branch")
+GROUP_QUICK = re.compile(GROUP_HEADS)
+NGO_QUICK = re.compile(r"Documentation|Observatory|Network|Human Rights|Cent(?:er|re)|Commission|Committee|Association|"
+                       r"Foundation|League|Coalition|Initiative|Institute")
+MEDIA_QUICK = re.compile(r"News|Press|Post|Times|TV|Radio|Media")
 NOT_A_NAME_START = {"The", "A", "An", "In", "On", "At", "Of", "For", "And", "But", "According", "By", "From", "To",
                     "With", "As", "This", "That", "These", "Those", "Since", "After", "Before", "While", "When", "Under"}
 
@@ -130,7 +137,7 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
 
     # Numbered units, with a parent named right after ("of the 18th Division") or before ("Division's").
     units = [(m.start(), m.end(), _unit_key(m.group("num"), m.group("unit")), m.group(0), m.group("unit").lower())
-             for m in UNIT.finditer(text)]
+             for m in UNIT.finditer(text)] if UNIT_QUICK.search(text) else []
     for index, (start, end, key, surface, unit) in enumerate(units):
         parent = None
         if index + 1 < len(units) and OF_PARENT.match(text[end:units[index + 1][0]]):
@@ -150,8 +157,11 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
             parent = registry.orgs[mention.key]
             add(start, end, f"office:{mention.key}:{m.group('office').lower()}", text[start:end], "office",
                 parent.side, mention.key)
-    for pattern, kind, side in ((BRANCH, "branch", "government"), (ARMED_GROUP, "armed_group", "opposition"),
-                                (NGO, "ngo", "other"), (MEDIA, "media", "other")):
+    for pattern, quick, kind, side in ((BRANCH, BRANCH_QUICK, "branch", "government"),
+                                       (ARMED_GROUP, GROUP_QUICK, "armed_group", "opposition"),
+                                       (NGO, NGO_QUICK, "ngo", "other"), (MEDIA, MEDIA_QUICK, "media", "other")):
+        if not quick.search(text):
+            continue
         for m in pattern.finditer(text):
             group = "name" if m.group("name") else "num"
             start, end = m.span(group)

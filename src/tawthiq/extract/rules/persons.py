@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .gazetteers import Entry
+from .pipeline import quote_span
 
 TOKEN = r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz])-)?(?:[A-Z][a-z]+(?:['’][A-Z][a-z]+)?|[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+)(?:-[A-Za-z][a-z]+)*"
 CONNECTOR = r"(?:bin|ibn|bint|ben|al|el|Al|El|abu|Abu|Umm|umm|de|van|von)"
@@ -264,16 +265,15 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
     blocked = list(org_spans) + list(place_spans) + [(s, e) for s, e, entry in gaz_hits]
     ranks = {e: entry.name for s, e, entry in gaz_hits if entry.category == "rank"}
     rank_at = {e: s for s, e, entry in gaz_hits if entry.category == "rank"}
-    sentence_span = (offset, offset + len(text))
 
     for cand in _candidates(text, blocked):
-        before, after = text[:cand.start], text[cand.end:]
+        before, after = text[max(0, cand.start - 60):cand.start], text[cand.end:cand.end + 160]
         words = cand.text.split()
         # A rank immediately before: "First Lieutenant Salman Duwaier", "Colonel Abu al-Furat".
         rank = None
-        stripped_before = before.rstrip()
-        if len(before) - len(stripped_before) <= 2 and len(stripped_before) in ranks:
-            rank = ranks[len(stripped_before)]
+        rank_end = len(text[:cand.start].rstrip())
+        if cand.start - rank_end <= 2 and rank_end in ranks:
+            rank = ranks[rank_end]
         title = TITLE_BEFORE.search(before)
         age_before = AGE_BEFORE.search(before)
         age_after = AGE_AFTER.match(after) or AGE_PAREN.match(after)
@@ -306,7 +306,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
                 person.aliases.append(person.name)
                 registry.name(person, cand.text)
 
-        start = rank_at[len(stripped_before)] if rank else cand.start
+        start = rank_at[rank_end] if rank else cand.start
         mentions.append(PersonMention(start, cand.end, person.pid, "name"))
         if rank:
             person.rank = rank
@@ -326,8 +326,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             person.roles.add(TITLES.get(title.group("title").rstrip("."), "other"))
         if title and title.group("role") in ("commander", "leader", "head", "chief", "emir"):
             person.roles.add("commander")
-        if sentence_span not in person.evidence:
-            person.evidence.append(sentence_span)
+        _add_evidence(person, text, offset, cand.start, cand.end)
         registry.focus = person.pid
 
     # "the corporal": a person known so far only by rank, or the person in focus with that rank.
@@ -344,8 +343,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         if m.group("age"):
             person.age = int(m.group("age"))
         mentions.append(PersonMention(m.start(), m.end(), person.pid, "nominal"))
-        if sentence_span not in person.evidence:
-            person.evidence.append(sentence_span)
+        _add_evidence(person, text, offset, m.start(), m.end())
         registry.focus = person.pid
 
     mentions.sort(key=lambda pm: pm.start)
@@ -360,6 +358,15 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             mentions.append(PersonMention(m.start(), m.end(), registry.get(pid).pid, "pronoun"))
     mentions.sort(key=lambda pm: pm.start)
     return mentions
+
+
+def _add_evidence(person: Person, text: str, offset: int, start: int, end: int) -> None:
+    """Up to three quotes per person, each the clause around one mention."""
+    if len(person.evidence) < 3:
+        left, right = quote_span(text, start, end, before=80, after=140)
+        span = (offset + left, offset + right)
+        if not any(s <= span[0] < e for s, e in person.evidence):
+            person.evidence.append(span)
 
 
 def _apposition_attributes(person: Person, noun: str, gaz_hits, end: int, text: str) -> None:

@@ -66,3 +66,21 @@ def _emit(text: str, start: int, end: int, offset: int):
     lead = len(chunk) - len(chunk.lstrip())
     begin = start + lead
     yield Sentence(offset + begin, offset + begin + len(stripped), stripped)
+
+
+def quote_span(text: str, start: int, end: int, before: int = 120, after: int = 100) -> tuple[int, int]:
+    """An evidence quote around text[start:end]: its clause (between semicolons and dashes),
+    at most `before`/`after` characters either side, on word boundaries."""
+    left = max(text.rfind(";", 0, start), text.rfind("—", 0, start)) + 1
+    rights = [i for i in (text.find(";", end), text.find("—", end)) if i != -1]
+    right = min(rights) if rights else len(text)
+    left, right = max(left, start - before), min(right, end + after)
+    while left > 0 and text[left - 1].isalnum():
+        left -= 1
+    while right < len(text) and text[right].isalnum():
+        right += 1
+    while left < right and text[left] in " ,\"“”’'(":
+        left += 1
+    while right > left and text[right - 1] in " ,\"“(":
+        right -= 1
+    return left, right

@@ -23,6 +23,8 @@ FACILITY = re.compile(
     r"\b(?P<name>(?:(?:al|Al|el)-)?[A-Z][\w'’-]+(?:\s+(?:(?:al|el)-)?[A-Z][\w'’-]+){0,3}\s+"
     r"(?:(?:Central|Military|Civil|National|Field)\s+)?(?:Prison|Hospital|Camp|Airport|Airbase|Air Base|Checkpoint|Barracks))\b"
 )
+FACILITY_QUICK = re.compile(r"Prison|Hospital|Camp|Airport|Airbase|Air Base|Checkpoint|Barracks")
+TOWN_QUICK = re.compile(r"town|village|city|neighbou?rhood|district|suburb|camp")
 NOT_PLACE_START = {"The", "A", "In", "On", "At", "His", "Her", "Their", "Its", "After", "Before", "From", "To", "By",
                    "When", "While", "Since", "According", "During", "Later", "Then"}
 
@@ -66,7 +68,7 @@ def find_places(text: str, gaz_hits: list[tuple[int, int, Entry]], places_index:
             if entry.category == "facility" and entry.parent in places_index:
                 governorate = places_index[entry.parent].parent
             found.append(PlaceMention(start, end, entry.name, entry.category, governorate))
-    for m in FACILITY.finditer(text):
+    for m in (FACILITY.finditer(text) if FACILITY_QUICK.search(text) else ()):
         start, end = m.span("name")
         words = m.group("name").split()
         while words and words[0] in NOT_PLACE_START:
@@ -74,7 +76,7 @@ def find_places(text: str, gaz_hits: list[tuple[int, int, Entry]], places_index:
             words = words[1:]
         if len(words) >= 2 and free(start, end):
             found.append(PlaceMention(start, end, text[start:end], "facility", None))
-    for pattern in (NAMED_PLACE, PLACE_BEFORE_NOUN):
+    for pattern in (NAMED_PLACE, PLACE_BEFORE_NOUN) if TOWN_QUICK.search(text) else ():
         for m in pattern.finditer(text):
             start, end = m.span("name")
             if m.group("name").split()[0] not in NOT_PLACE_START and free(start, end):
