@@ -48,8 +48,10 @@ def test_common_names_are_shared_by_different_people(sample):
     people_by_name = defaultdict(set)
     for record in sample.records:
         people_by_name[record["name"].lower()].add(sample.truth[record["id"]])
-    crowded = [name for name, people in people_by_name.items() if len(people) >= 5]
-    assert crowded, "the most common names should belong to many different people"
+    shared = [name for name, people in people_by_name.items() if len(people) >= 2]
+    crowded = [name for name, people in people_by_name.items() if len(people) >= 4]
+    assert len(shared) > 100, "common names should belong to different people"
+    assert crowded, "the most common names should belong to several people even in 20k records"
 
 
 def test_fields_go_missing_as_in_real_sources(sample):

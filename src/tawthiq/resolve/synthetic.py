@@ -268,6 +268,42 @@ RANKS = [
     ("لواء", ["Major General", "Maj. Gen."], "major general"),
 ]
 
+# Sound triliteral roots (Arabic letters) for the long tail of family names: a root poured
+# into a pattern gives names of the kind Haddad, Hamdan, Mansour, Qutayba.
+ROOTS = """حمد سلم كتب نصر قسم حسن خلد فضل شرف رشد صبر جبر قدر حكم عزم نجم زهر بدر سعد فرح كرم جمل
+طلب غنم سمر ظهر حرب شمس قطن زرع برك نبل فرج سبع ذبح خطب درس نعم رحم صدق فتح جلب حفظ شكر حلم كسب
+عمر رزق قبل صلح نقش غزل دبس""".split()
+LETTER_LATIN = {
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
+    "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f", "ق": "q",
+    "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+}
+# (Arabic template, Latin template) with 1, 2, 3 standing for the root letters.
+PATTERNS = [
+    ("12ا3", "1a22a3"),  # fa''al: Haddad
+    ("12و3", "1a22ou3"),  # fa''ul: Sabbour
+    ("123ان", "1a23an"),  # fa'lan: Hamdan
+    ("1ا23", "1a2e3"),  # fa'il: Hamed
+    ("12ي3", "1o2ay3"),  # fu'ayl: Qutayb
+    ("م12و3", "ma12ou3"),  # maf'ul: Mansour
+    ("12ا3ي", "1a22a3i"),  # nisba of fa''al
+]
+
+
+def pattern_family_names() -> list[NameForm]:
+    """Family names built from ROOTS and PATTERNS, with their Arabic and Latin forms."""
+    forms = []
+    for root in ROOTS:
+        for arabic, latin in PATTERNS:
+            ar = arabic.replace("1", root[0]).replace("2", root[1]).replace("3", root[2])
+            la = latin
+            for digit, letter in zip("123", root):
+                la = la.replace(digit, LETTER_LATIN[letter])
+            la = la.replace("''", "'").lstrip("'")
+            forms.append(NameForm(ar, (la[:1].upper() + la[1:],)))
+    return forms
+
+
 UNIT_KINDS = [("Brigade", "اللواء"), ("Regiment", "الفوج"), ("Division", "الفرقة"), ("Battalion", "الكتيبة")]
 
 
@@ -383,7 +419,7 @@ class SyntheticPerson:
     father: NameForm
     grandfather: NameForm | None
     family: NameForm
-    family_style: str  # "al" (al-X), "abu" (Abu X) or "plain"
+    family_style: str  # "al" (al-X, written with or without the article), "abu" (Abu X) or "plain"
     kunya_son: NameForm | None
     rank: int | None  # index into RANKS
     birth_year: int
@@ -420,12 +456,12 @@ class Generator:
         self.rng = random.Random(seed)
         given = _parse(GIVEN_NAMES)
         family = _parse(FAMILY_NAMES)
-        self.given = _Zipf(given, 1.0)
-        # Families: proper family names, al-<given> and Abu <given>; flatter than given names.
-        family_entries = [(f, "al") for f in family]
-        for g in given[:60]:
-            family_entries.append((g, "abu"))
-        self.family = _Zipf(family_entries, 0.75)
+        self.given = _Zipf(given, 0.9)
+        # Families: the written list first (most common), then a long tail of Abu <given> and
+        # pattern-built names, shuffled; far flatter than given names, as in real lists.
+        tail = [(g, "abu") for g in given[:60]] + [(f, "plain") for f in pattern_family_names()]
+        random.Random(seed).shuffle(tail)
+        self.family = _Zipf([(f, "al") for f in family] + tail, 0.6)
         self.places = []
         for line in PLACES.strip().splitlines():
             governorate, town_list = line.split("|", 2)[:2], line.split("|", 2)[2]
@@ -508,7 +544,7 @@ class Generator:
         family = self.spell(p.family)
         if p.family_style == "abu":
             family = rng.choice(("Abu ", "Abou ", "Abo ")) + family
-        else:
+        elif p.family_style == "al":
             family = rng.choice(("al-", "al-", "al-", "Al-", "el-", "Al ", "")) + family
         if p.kunya_son and rng.random() < 0.3:
             kunya = "Abu " + self.spell(p.kunya_son)

@@ -1,0 +1,205 @@
+"""Person resolution benchmark on synthetic Syrian name records with known truth.
+
+For each size (10k, 100k, 1M records by default; BENCH_SIZES=10000 or --sizes for a
+quick run) the same generated records go through three methods, side by side:
+
+- tawthiq: `tawthiq.resolve.linkage.link_records` (Arabic-aware name keys + Splink),
+- splink_jw: a plain Splink model on the raw names only (Jaro-Winkler levels, u estimated
+  by random sampling, Splink's default m values),
+- exact: exact match of the lower-cased name.
+
+Each run is a separate process, so its wall time and peak memory (maxrss, read with
+wait4) are its own: the time covers linkage and clustering, the memory also the loaded
+records. Writes benchmarks/results/resolve.json and resolve.md.
+
+    .venv/bin/python benchmarks/bench_resolve.py [--sizes 10000,100000] [--methods tawthiq,exact]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+METHODS = ("tawthiq", "splink_jw", "exact")
+GOALS = "F1 >= 0.95 at 100k records in <= 2 minutes; 1M records in <= 15 minutes within 8 GiB"
+SEED = 20240601
+
+
+# ---------------------------------------------------------------------------- methods
+
+
+def run_tawthiq(records: list[dict]) -> dict:
+    from tawthiq.resolve.linkage import link_records
+
+    return link_records(records).clusters
+
+
+def run_splink_jw(records: list[dict]) -> dict:
+    """A plain Splink model as a newcomer would write it: raw names, Jaro-Winkler."""
+    import duckdb
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    rows = [{"unique_id": i, "name": r["name"]} for i, r in enumerate(records)]
+    db_api = DuckDBAPI(duckdb.connect())
+    table = db_api.register(pa.Table.from_pylist(rows), dataset_display_name="records")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[cl.JaroWinklerAtThresholds("name", [0.95, 0.9, 0.8])],
+        blocking_rules_to_generate_predictions=[
+            # Names sharing their first four and their last three letters, or their first word.
+            block_on("substr(name, 1, 4)", "substr(name, -3)"),
+            block_on("split_part(name, ' ', 1)", "length(name)"),
+        ],
+        probability_two_random_records_match=1.0 / max(len(rows) - 1, 1),
+    )
+    linker = Linker(table, settings, log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, len(rows) * 200.0), seed=7)
+    predictions = linker.inference.predict(threshold_match_probability=0.9)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9)
+    assignment = {row["unique_id"]: row["cluster_id"] for row in clusters.as_record_list()}
+    return {records[i]["id"]: assignment.get(i, i) for i in range(len(records))}
+
+
+def run_exact(records: list[dict]) -> dict:
+    return {r["id"]: " ".join(r["name"].lower().split()) for r in records}
+
+
+RUNNERS = {"tawthiq": run_tawthiq, "splink_jw": run_splink_jw, "exact": run_exact}
+
+
+def child(method: str, data: Path, out: Path) -> None:
+    """Run one method on one data file; write scores and the linkage wall time."""
+    from tawthiq.resolve.metrics import bcubed_scores, pairwise_scores
+
+    with data.open("rb") as f:
+        records, truth = pickle.load(f)
+    start = time.perf_counter()
+    predicted = RUNNERS[method](records)
+    seconds = time.perf_counter() - start
+    result = {"seconds": round(seconds, 2), "pairwise": pairwise_scores(truth, predicted),
+              "bcubed": bcubed_scores(truth, predicted), "clusters": len(set(predicted.values()))}
+    out.write_text(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------- parent
+
+
+def run_one(method: str, data: Path, timeout: float) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = Path(f.name)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", method, "--data", str(data), "--out", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    status, usage, timed_out = None, None, False
+    while status is None:
+        pid, status_code, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            status = status_code
+            break
+        if time.perf_counter() - started > timeout:
+            process.kill()
+            _, status, usage = os.wait4(process.pid, 0)
+            timed_out = True
+            break
+        time.sleep(0.5)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read() if process.stderr else ""
+    entry = {"method": method, "peak_rss_mib": round(usage.ru_maxrss / 1024), "process_seconds": round(time.perf_counter() - started, 1)}
+    if timed_out:
+        entry.update(status="timeout", note=f"stopped after {timeout:.0f} s")
+    elif process.returncode != 0 or not out.exists() or not out.stat().st_size:
+        last = [line for line in stderr.strip().splitlines() if line.strip()][-1:] or ["no output"]
+        entry.update(status="failed", note=last[0][:300])
+    else:
+        result = json.loads(out.read_text())
+        entry.update(status="ok", seconds=result["seconds"], clusters=result["clusters"],
+                     **{k: round(v, 4) for k, v in result["pairwise"].items()},
+                     bcubed_f1=round(result["bcubed"]["f1"], 4))
+    out.unlink(missing_ok=True)
+    return entry
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        "# Person resolution benchmark (synthetic records)", "",
+        f"Generated by `make bench-resolve` on {report['date']} ({report['machine']}). Goals: {GOALS}.",
+        "Synthetic Syrian name records with known truth (`tawthiq.resolve.synthetic`, seed "
+        f"{report['seed']}): transliteration variants, Arabic-script copies, typos, missing fields, "
+        "many people sharing common names. Times are the linkage step only (noisy: other work "
+        "shared the 2 cores); peak memory is the whole process (maxrss).", "",
+        "| records | persons | method | status | precision | recall | F1 | B³ F1 | seconds | peak MiB |",
+        "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in report["sizes"]:
+        for run in size["runs"]:
+            if run["status"] == "ok":
+                cells = [f"{run['precision']:.3f}", f"{run['recall']:.3f}", f"**{run['f1']:.3f}**",
+                         f"{run['bcubed_f1']:.3f}", f"{run['seconds']:.1f}"]
+            else:
+                cells = ["–", "–", "–", "–", f"({run['process_seconds']:.0f})"]
+            lines.append(f"| {size['records']:,} | {size['persons']:,} | {run['method']} | {run['status']} | "
+                         + " | ".join(cells) + f" | {run['peak_rss_mib']:,} |")
+    notes = [f"- {size['records']:,} {run['method']}: {run['note']}"
+             for size in report["sizes"] for run in size["runs"] if run.get("note")]
+    if notes:
+        lines += ["", "Notes:", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10000,100000,1000000"))
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--timeout", type=float, default=float(os.environ.get("BENCH_TIMEOUT", 1800)),
+                        help="Seconds before a run is stopped and reported as a timeout.")
+    parser.add_argument("--child", choices=METHODS, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.data, args.out)
+        return
+
+    from tawthiq.resolve.synthetic import generate
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    methods = [m for m in args.methods.split(",") if m in METHODS]
+    report = {"date": time.strftime("%Y-%m-%d"), "seed": SEED, "goals": GOALS,
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+              "sizes": []}
+    with tempfile.TemporaryDirectory(prefix="bench-resolve-") as tmp:
+        for size in sizes:
+            data = generate(size, seed=SEED)
+            path = Path(tmp) / f"records-{size}.pickle"
+            with path.open("wb") as f:
+                pickle.dump((data.records, data.truth), f, protocol=pickle.HIGHEST_PROTOCOL)
+            entry = {"records": size, "persons": data.persons, "runs": []}
+            del data
+            for method in methods:
+                run = run_one(method, path, args.timeout)
+                entry["runs"].append(run)
+                print(json.dumps({"records": size, **run}), flush=True)
+            report["sizes"].append(entry)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "resolve.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / "resolve.md").write_text(markdown(report))
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
