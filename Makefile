@@ -37,7 +37,9 @@ bench: bench-ingest bench-extract bench-resolve bench-web
 bench-ingest: install
 bench-extract: install
 	$(BIN)/python benchmarks/bench_extract.py
+# Synthetic records at 10k, 100k and 1M (BENCH_SIZES=10000 for a quick run).
 bench-resolve: install
+	$(BIN)/python benchmarks/bench_resolve.py
 bench-web: install
 
 # Person linkage on real spellings (../shared/corpus/names); part of bench-resolve.
