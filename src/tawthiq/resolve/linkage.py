@@ -41,7 +41,8 @@ COMPARISONS: list[dict[str, Any]] = [
         "description": "the words of the whole name, in any order",
         "levels": [
             {"kind": "null", "column": "name_set"},
-            {"kind": "exact", "column": "name_set", "label": "same words", "m": 0.45, "u": 0.0002},
+            {"kind": "exact", "column": "name_set", "tf": True, "label": "same words",
+             "m": 0.45, "u": 0.0005},
             {"kind": "word_overlap", "share": 0.99, "rarity": 1.0,
              "label": "all words of the shorter name, rare ones among them", "m": 0.25, "u": 0.0005},
             {"kind": "word_overlap", "share": 0.99, "rarity": 0.0,
@@ -85,7 +86,7 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "full_phon"},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.95, "label": "JW >= 0.95",
-             "m": 0.4, "u": 0.001},
+             "m": 0.4, "u": 0.01},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.85, "label": "JW >= 0.85",
              "m": 0.35, "u": 0.03},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.7, "label": "JW >= 0.7",
@@ -111,7 +112,9 @@ COMPARISONS: list[dict[str, Any]] = [
              "m": 0.6, "u": 0.03},
             {"kind": "within", "column": "birth_year", "threshold": 2, "label": "within 2 years",
              "m": 0.35, "u": 0.1},
-            {"kind": "else", "label": "more than 2 years apart", "m": 0.05, "u": 0.87},
+            {"kind": "within", "column": "birth_year", "threshold": 5, "label": "within 5 years",
+             "m": 0.04, "u": 0.15},
+            {"kind": "else", "label": "more than 5 years apart", "m": 0.01, "u": 0.72},
         ],
     },
     {
@@ -307,6 +310,8 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
 
 
 def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb", log2_n: float = 10.0):
+    """A Splink level from its spec. Term-frequency adjustments only on lists of at least
+    MIN_TRAINING_ROWS rows: in a short list every name looks frequent."""
     import splink.comparison_level_library as cll
 
     kind = spec["kind"]
@@ -314,7 +319,8 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb", log
     if kind == "null":
         return cll.NullLevel(column)
     if kind == "exact":
-        level = cll.ExactMatchLevel(column, term_frequency_adjustments=bool(spec.get("tf")))
+        use_tf = bool(spec.get("tf")) and log2_n >= math.log2(MIN_TRAINING_ROWS)
+        level = cll.ExactMatchLevel(column, term_frequency_adjustments=use_tf)
     elif kind == "jaro_winkler":
         level = cll.JaroWinklerLevel(column, spec["threshold"])
     elif kind == "intersect":
@@ -475,7 +481,7 @@ def cluster_pairs(
         for component in _components(nodes, edges):
             size = len(component)
             inside = set(component)
-            links = sum(1 for a, b in edges if a in inside)
+            links = sum(1 for a, b in edges if a < b and a in inside)
             if size > 3 and links < min_density * size * (size - 1) / 2:
                 work.append((component, weight + STRICTER_STEP))
             else:

@@ -70,11 +70,11 @@ def read_list(
     text, encoding = decode(data)
     if not text.strip():
         raise ListError(f"{path} is empty")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The delimiter is the commonest of , ; tab in the header line; quoting is always the
+    # spreadsheet kind (csv.Sniffer mistakes the apostrophes of Mu'adh for quote marks).
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     header = [h.strip() for h in next(reader)]
     wanted = required + ([id_column] if id_column else [])
     missing = [c for c in wanted if c not in header]

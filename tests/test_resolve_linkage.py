@@ -1,0 +1,102 @@
+"""link_records on small invented lists with known truth."""
+
+import importlib.util
+
+import pytest
+
+from tawthiq.resolve.linkage import LinkageError, cluster_pairs, link_records
+
+PEOPLE = [
+    # one person, four spellings, one in Arabic script
+    {"id": "a1", "name": "Moath Khaled AL-SMADI", "birth_year": 1988, "origin": "Daraa"},
+    {"id": "a2", "name": "Muath al-Samadi", "birth_year": "1988", "origin": "Deraa"},
+    {"id": "a3", "name": "معاذ خالد الصمادي"},
+    {"id": "a4", "name": "Mu'adh Smadi", "age": 30, "age_at": "2018-06-01"},
+    # one person, missing middle name
+    {"id": "b1", "name": "Abdul Latif Hassan HOURANI", "rank": "captain"},
+    {"id": "b2", "name": "Abd al-Latif HOURANI", "rank": "Captain"},
+    # common names, different people (different birth years, ranks and origins)
+    {"id": "c1", "name": "Mohammed AHMAD", "birth_year": 1960, "rank": "colonel", "origin": "Homs"},
+    {"id": "c2", "name": "Muhammad AHMED", "birth_year": 1995, "rank": "private", "origin": "Idlib"},
+    {"id": "d1", "name": "Youssef NASSER"},
+    {"id": "e1", "name": "Khaled OMRAN", "units": ["4th Division"]},
+    {"id": "e2", "name": "Khalid Omran", "units": ["4th Division"]},
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return link_records(PEOPLE)
+
+
+def test_variants_link_and_different_people_stay_apart(result):
+    c = result.clusters
+    assert c["a1"] == c["a2"] == c["a3"] == c["a4"]
+    assert c["b1"] == c["b2"]
+    assert c["e1"] == c["e2"]
+    assert c["c1"] != c["c2"]
+    assert len({c["a1"], c["b1"], c["c1"], c["c2"], c["d1"], c["e1"]}) == 6
+
+
+def test_tiny_input_uses_declared_priors(result):
+    assert result.trained is False
+
+
+def test_cluster_probability(result):
+    assert result.cluster_probability["d1"] is None  # alone in its cluster
+    assert result.cluster_probability["a1"] >= result.threshold
+    assert set(result.cluster_probability) == {p["id"] for p in PEOPLE}
+
+
+def test_contributions_sum_to_the_match_weight(result):
+    assert result.pairs
+    for pair in result.pairs:
+        assert sum(c["log2_weight"] for c in pair.contributions) == pytest.approx(pair.match_weight, abs=1e-6)
+        assert pair.contributions[0]["comparison"] == "prior"
+
+
+def test_explain_any_pair_says_why(result):
+    pair = result.explain("c1", "c2")  # not necessarily a blocked candidate
+    by_name = {c["comparison"]: c for c in pair.contributions}
+    assert by_name["birth_year"]["log2_weight"] < 0
+    assert by_name["rank"]["level"] == "different rank"
+    assert sum(c["log2_weight"] for c in pair.contributions) == pytest.approx(pair.match_weight, abs=1e-6)
+    unrelated = result.explain("a1", "d1")
+    assert unrelated.match_probability < 0.01
+    by_name = {c["comparison"]: c for c in unrelated.contributions}
+    assert by_name["units"]["level"] == "missing" and by_name["units"]["log2_weight"] == 0
+    with pytest.raises(LinkageError):
+        result.explain("a1", "nobody")
+
+
+def test_age_at_date_gives_a_birth_year(result):
+    by_name = {c["comparison"]: c for c in result.explain("a1", "a4").contributions}
+    assert by_name["birth_year"]["level"] == "same year"
+
+
+def test_bad_arguments():
+    with pytest.raises(LinkageError):
+        link_records([{"id": 1, "name": "A B"}, {"id": 1, "name": "C D"}])
+    with pytest.raises(LinkageError):
+        link_records(PEOPLE, backend="oracle")
+    with pytest.raises(LinkageError):
+        link_records(PEOPLE, threshold=1.5)
+    single = link_records([{"id": "x", "name": "Omar HADDAD"}])
+    assert single.clusters == {"x": "x"} and single.cluster_probability == {"x": None}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyspark") is not None, reason="pyspark is installed")
+def test_spark_backend_without_pyspark_is_a_clear_error():
+    with pytest.raises(LinkageError, match="pyspark"):
+        link_records(PEOPLE, backend="spark")
+
+
+def test_chains_of_weak_links_are_split():
+    # a path 0-1-...-7 of links at weight 5, no other links: not a coherent cluster
+    chain = [(i, i + 1, 5.0) for i in range(7)]
+    chain += [(b, a, w) for a, b, w in chain]
+    groups = cluster_pairs(8, chain, min_weight=3.0)
+    assert max(len(g) for g in groups) < 8
+    # a clique of the same size stays whole
+    clique = [(a, b, 5.0) for a in range(6) for b in range(6) if a != b]
+    assert cluster_pairs(6, clique, min_weight=3.0) == [[0, 1, 2, 3, 4, 5]]

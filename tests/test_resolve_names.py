@@ -1,0 +1,93 @@
+"""Name parsing and comparison keys on invented names and common-name variants."""
+
+import pytest
+
+from tawthiq.resolve.names import name_keys, parse_name, phonetic, romanize_arabic, skeleton
+
+
+@pytest.mark.parametrize("variants", [
+    ["Mohammed", "Muhammad", "Mohamad", "Mohamed", "محمد"],
+    ["Moath", "Muath", "Mu'adh", "Muaz", "معاذ"],
+    ["Youssef", "Yusuf", "Yousif", "يوسف"],
+    ["Hussein", "Husayn", "Husain", "حسين"],
+    ["Qasim", "Kassem", "Ghasim"],
+    ["Walid", "Oualid", "Waleed", "وليد"],
+])
+def test_given_name_variants_share_a_skeleton(variants):
+    assert len({skeleton(v) if v.isascii() else name_keys(v).given for v in variants}) == 1
+
+
+@pytest.mark.parametrize("variants", [
+    ["al-Smadi", "Al Samadi", "Smadi", "AL-SAMADI", "Alsmadi", "الصمادي"],
+    ["Salameh", "Salama", "Salamah", "سلامة"],
+    ["Chamas", "Shamas"],
+])
+def test_family_name_variants_share_a_key(variants):
+    assert len({name_keys(v).full_skeleton for v in variants}) == 1
+
+
+@pytest.mark.parametrize("variants", [
+    ["Abdul Latif", "Abdulatif", "Abd al-Latif", "Abdel Latif", "'Abd al-Latif", "عبد اللطيف"],
+    ["Abdul Rahman", "Abdurrahman", "Abd ar-Rahman", "Abdel-Rahman", "عبد الرحمن", "عبدالرحمن"],
+    ["Abdullah", "Abdallah", "Abd Allah", "عبد الله", "عبدالله"],
+])
+def test_abd_compounds_are_one_unit_with_one_key(variants):
+    keys = [name_keys(v) for v in variants]
+    assert all(len(k.tokens) == 1 for k in keys), [k.tokens for k in keys]
+    assert len({k.tokens for k in keys}) == 1
+
+
+def test_different_names_keep_different_keys():
+    assert skeleton("Ahmad") != skeleton("Mahmoud")
+    assert skeleton("Khaled") != skeleton("Walid")
+    assert name_keys("Abdul Rahman").tokens != name_keys("Abdul Rahim").tokens
+    assert phonetic("Saleh") != phonetic("Salem")
+
+
+def test_full_name_in_both_scripts_compares_equal():
+    latin = name_keys("Moath Khaled AL-SMADI")
+    arabic = name_keys("معاذ خالد الصمادي")
+    assert latin.token_set == arabic.token_set
+    assert latin.given == arabic.given and latin.family == arabic.family
+
+
+def test_romanisation_of_arabic_is_plain_ascii():
+    assert romanize_arabic("معاذ") == "madh"
+    assert romanize_arabic("خالد").isascii()
+
+
+def test_parse_full_arabic_name_structure():
+    parsed = parse_name("Omar bin Khaled Yousef AL-HAMADI")
+    assert parsed.given.text == "omar"
+    assert parsed.father.text == "khaled"
+    assert parsed.grandfather.text == "yousef"
+    assert parsed.family.text == "hamadi"
+    assert [n.text for n in parsed.nisba] == ["hamadi"]
+    assert "bin" in parsed.particles
+
+
+def test_kunya_is_not_the_given_name():
+    parsed = parse_name("Abu Khaled AL-HOURANI")
+    assert parsed.kunya is not None and parsed.kunya.kind == "kunya"
+    assert parsed.given is None
+    assert parsed.family.text == "hourani"
+    # a trailing ALL-CAPS "ABU X" is the family name
+    parsed = parse_name("Samir ABU ZEID")
+    assert parsed.family.kind == "kunya" and parsed.kunya is None and parsed.given.text == "samir"
+
+
+def test_din_and_allah_compounds():
+    assert name_keys("Nour al-Din").tokens == name_keys("Noureddine").tokens
+    assert name_keys("Nasr Allah").tokens == name_keys("Nasrallah").tokens
+
+
+def test_missing_middle_name_keeps_given_and_family():
+    full, short = name_keys("Ismail Abdel Karim HADDAD"), name_keys("Ismael HADDAD")
+    assert (full.given, full.family) == (short.given, short.family)
+    assert set(short.tokens) <= set(full.tokens)
+
+
+def test_empty_and_odd_input():
+    assert name_keys("").tokens == ()
+    assert name_keys("   - ' ").given == ""
+    assert name_keys("M. HADDAD").family == skeleton("Haddad")
