@@ -100,7 +100,8 @@ KEYWORDS = {
 # Death also follows from a notification or a body handed over.
 IMPLIES_DEATH = {"death_notification", "body_handover"}
 MODAL = re.compile(r"\b(?:not|n['’]t|never|could|would|might|may|will|if|whether|want|wants|wanted|fear|fears|feared|"
-                   r"afraid|refuse|refused|refuses|risk|possibility|unable|would-be|yet to|to be)\s+(?:[\w’'-]+\s+){0,3}$", I)
+                   r"afraid|refuse|refused|refuses|risk|possibility|unable|would-be|yet to|to be|against|secure|postponed|"
+                   r"prevent|prevented|delay|delayed|facilitate|arrange|encourage|urged?)\s+(?:[\w’'-]+\s+){0,3}$", I)
 MANNERS = [("torture", re.compile(r"\bunder torture\b|\btortured to death\b|\bdied (?:from|of|due to) torture\b", I)),
            ("execution", re.compile(r"\bexecut(?:ed|ion)\b|\bhanged\b", I)),
            ("combat", re.compile(r"\bkilled (?:during|in|while) (?:the )?(?:fighting|battle|clashes|liberation|war|combat|"
@@ -140,6 +141,39 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
     return left + 1, (min(right_candidates) if right_candidates else len(text))
 
 
+SERVED_FOR = re.compile(r"\bafter\s+serving\b[^.;]{0,40}?\bfor\s+(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+years\b", I)
+SPENT = re.compile(r"\bspent\s+(?:nearly\s+|about\s+|almost\s+|around\s+|more than\s+)?(?P<y>\d+|a|an|one|two|three|four|five)?\s*"
+                   r"(?:years?)?(?:\s+and\s+)?(?:(?P<m>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months?)?"
+                   r"[^.;]*?\bbefore\b", I)
+
+
+def _number(word: str | None) -> int:
+    if not word:
+        return 0
+    return int(word) if word.isdigit() else NUMBERS[word.lower()]
+
+
+def _durations(event: Event, kind: str, text: str, start: int, dates: list[DateMention]) -> None:
+    """'after serving in the army for five years' (ends at the sentence's date) and
+    'spent a year and nine months with the forces before ... last November' (ends there)."""
+    later = [d for d in dates if d.value and d.start > start]
+    if kind == "service":
+        m = SERVED_FOR.search(text, max(0, start - 20))
+        if m and m.start() <= start and dates and any(d.value for d in dates):
+            anchor = next(d for d in dates if d.value)
+            event.date_end = anchor.value
+            event.date = _shift(anchor.value[:4], 12 * _number(m.group("n")))
+            return
+    if kind in ("service", "deployment"):
+        m = SPENT.search(text)
+        if m and later and m.start() <= start + 40:
+            months = 12 * _number(m.group("y") if m.group("y") and re.search(r"years?", m.group(0), I) else None) \
+                + _number(m.group("m"))
+            anchor = next((d for d in later if d.start > m.end() - 8), None)
+            if months and anchor:
+                event.date, event.date_end = _shift(anchor.value[:7], months), anchor.value
+
+
 def find_events(text: str, offset: int, persons: list, orgs: list, places: list, dates: list[DateMention],
                 org_kinds: dict[str, tuple[str, str | None]]) -> list[Event]:
     """Events of one sentence. `persons`/`orgs`/`places` are mentions with sentence offsets."""
@@ -161,7 +195,8 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             # Date: a shifted date ("nine months after he was conscripted") or the nearest date in the clause.
             shift = next(((n, years) for s, e, n, years in shifts if s <= start < e), None)
             left, right = _clause_bounds(text, start)
-            in_clause = [d for d in dates if left <= d.start < right and d.value]
+            in_clause = [d for d in dates if left <= d.start < right and d.value
+                         and (end - 110 <= d.end <= start + 1 or end <= d.start <= end + 80)]
             if shift:
                 anchors = [d for d in dates if d.value and not (d.start >= start and d.end <= end + 80)]
                 anchor = min(anchors, key=lambda d: abs(d.start - start), default=None)
@@ -177,11 +212,16 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                     event.date = best.value
                     ends = [d for d in in_clause if d.is_end and d.start > best.start]
                     event.date_end = ends[0].value if ends else None
-            # Place: the nearest place in the clause (facilities first for imprisonment).
+            _durations(event, kind, text, start, dates)
+            # Place: the nearest place in the clause; for imprisonment the facility or branch it names.
             near = [p for p in places if left <= p.start < right]
             if kind == "imprisonment":
-                near = [p for p in near if p.kind == "facility"] or near
-            if near:
+                held = [(p.start, p.phrase(text)) for p in near if p.kind == "facility" and p.start >= start]
+                held += [(o.start, text[o.start:o.end]) for o in orgs
+                         if o.start >= start and org_kinds.get(o.key, ("", ""))[0] in ("branch", "directorate")]
+                if held:
+                    event.place = min(held)[1]
+            elif near:
                 place = min(near, key=lambda p: abs(p.start - end))
                 event.place = place.phrase(text)
             agents = [o.key for o in orgs if left <= o.start < right]
@@ -199,13 +239,27 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
     return events
 
 
+PLURAL_SUBJECT = re.compile(r"\b(?:they|we|soldiers|officers|defectors|members|elements|people|persons|men|others|"
+                            r"families|some of these|many|fighters|troops)\b", I)
+
+
 def _subject(persons: list, start: int, end: int, text: str) -> int | None:
-    """The person a trigger is about: nearest mention before it in the clause, else right after it."""
+    """The person a trigger is about: nearest mention before it in the clause, else right after it.
+
+    A mention is passed over when another, plural subject stands between it and the
+    trigger ("He claimed that some soldiers were trying to defect"), and a pronoun
+    antecedent must be close to the trigger.
+    """
     left, right = _clause_bounds(text, start)
-    before = [p for p in persons if left <= p.start < start]
+    usable = [p for p in persons if p.kind != "modifier"]
+    before = [p for p in usable if left <= p.start <= start and p.end <= end]
     if before:
-        return before[-1].pid
-    after = [p for p in persons if end <= p.start < min(right, end + 60)]
+        chosen = before[-1]
+        gap = text[chosen.end:start]
+        if PLURAL_SUBJECT.search(gap) or (chosen.kind == "pronoun" and len(gap) > 150):
+            return None
+        return chosen.pid
+    after = [p for p in usable if end <= p.start < min(right, end + 60)]
     if after:
         return after[0].pid
     return None

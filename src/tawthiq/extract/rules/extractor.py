@@ -30,7 +30,6 @@ ORIGIN_LINK = re.compile(
     r"(?:from|native of|hails from|originally from)\s+(?:the\s+)?(?:(?:town|village|city|countryside|province|governorate|"
     r"district|region)\s+of\s+(?:the\s+)?)?(?:(?:north|south|east|west)\w*\s+)?(?:countryside\s+of\s+)?)$")
 FAMILY_PLACE = re.compile(r"\b(?:to|with|visit(?:ed)?)\s+(?:his|her)\s+family\s+in\s+(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$")
-MAN_FROM = re.compile(r"\b(?:one such man|a man|a young man|a defector|an officer|a soldier|a conscript)\s+from\s+$", re.I)
 PSEUDONYM_NOTICE = re.compile(r"\b(?:all|the)\s+(?:sources|names|interviewees|people interviewed)\b[^.]{0,60}\b(?:pseudonyms?|"
                               r"changed|not their real names)", re.I)
 BYLINE = re.compile(r"^\s*(?:By|Written by|Reporting by|Translated by)\s+|(?:translated (?:into English )?by|reports\.?$)", re.I)
@@ -124,9 +123,6 @@ def _origins(s: str, mentions, places, persons: PersonRegistry) -> None:
                 person = persons.get(m.pid)
                 person.origin = person.origin or place.name
                 break
-        if MAN_FROM.search(before) and persons.focus is None:
-            # "Here is a story of one such man from Suwayda": the next person named.
-            persons.pending_origin = place.name
 
 
 def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:

@@ -51,7 +51,7 @@ May June July August September October November December Twitter Facebook WhatsA
 Defectors Defector Defections Defection Death Deaths Detainees Detainee Detention Torture Fuel Delivering Select
 Share Subscribe Read More Photo Video Image Credit Source Sources Update Updated Editor Editors Note Translated
 Helpful Logo Cheat Sheet Digest Terms Privacy Policy Middle East North South West Eastern Western Northern Southern
-Free Syria Russia Turkey Iran Hezbollah Daesh ISIS Nusra Kingdom Vilayat Caesar Lieutenant Colonel Captain
+Free Syria Russia Shabiha Turkey Iran Hezbollah Daesh ISIS Nusra Kingdom Vilayat Caesar Lieutenant Colonel Captain
 Major General Sergeant Corporal Private Brigadier President Minister Imam Commander Director Leader Chief
 """.split())
 TITLES = {"President": "official", "Vice President": "official", "Prime Minister": "official", "Minister": "official",
@@ -90,6 +90,15 @@ WHO_AFTER = re.compile(r"^,\s*who\b")
 RANK_NOMINAL = re.compile(r"\b[Tt]he\s+(?:(?P<age>\d{1,2})[- ]year[- ]old\s+)?(?:(?:former|defected|young|Syrian|Syrian Army|army|regime|dissident)\s+)*"
                           r"(?P<rank>private|corporal|sergeant|warrant officer|second lieutenant|first lieutenant|lieutenant colonel|"
                           r"lieutenant|captain|major general|brigadier general|major|colonel|general)\b(?!\s+[A-Z])")
+# "Assad's forces": the name modifies a thing; it is neither the focus nor an event's subject.
+MODIFIER_AFTER = re.compile(r"^['’]s?\s+(?!(?:family|brother|sister|father|mother|son|daughter|wife|husband|cousin|uncle|"
+                            r"relatives?|arrest|detention|body|death|defection|disappearance|fate|whereabouts|case|town|"
+                            r"village|home|house|unit|story|release|killing|execution|torture|trial|testimony|own)\b)[a-z]")
+OBJECT_BEFORE = re.compile(r"\b(?:to|of|for|with|about|from|close to|near|against|by)\s+$")
+# "the body of an officer who had defected": a person the next sentence names.
+INDEFINITE_NOMINAL = re.compile(r"\b(?:of|was|is|,)\s+an?\s+(?:\d{1,2}-year-old\s+)?(?:(?:young|former|defected|retired|dissident)\s+)?"
+                                r"(?P<noun>officer|defector|soldier|conscript|young man|man|detainee|lieutenant|captain|"
+                                r"colonel|major|sergeant|corporal)\s+(?:who|from|whose)\b")
 PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him)\b")
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
@@ -155,7 +164,7 @@ class PersonRegistry:
         self.by_token: dict[str, list[int]] = {}  # name token -> pids (recent last)
         self.by_skeleton: dict[str, list[int]] = {}
         self.focus: int | None = None
-        self.pending_origin: str | None = None  # "one such man from Suwayda": for the next person named
+        self.cataphora: int | None = None  # "an officer who ..." named only in the next sentence
 
     def get(self, pid: int) -> Person:
         person = self.persons[pid]
@@ -165,8 +174,6 @@ class PersonRegistry:
 
     def new(self, name: str | None) -> Person:
         person = Person(len(self.persons), name)
-        if name and self.pending_origin:
-            person.origin, self.pending_origin = self.pending_origin, None
         self.persons.append(person)
         if name:
             self._index(person, name)
@@ -212,6 +219,15 @@ class PersonRegistry:
             if len(have) == 1 and tokens[0] in have:
                 return person, False  # "Majid" first, then "Majid Khalil"
         return None, False
+
+    def with_rank(self, rank: str) -> Person | None:
+        """'the corporal': the person in focus if of that rank, else the last person seen with it."""
+        if self.focus is not None and self.get(self.focus).rank == rank:
+            return self.get(self.focus)
+        for person in reversed(self.persons):
+            if person.merged_into is None and person.rank == rank:
+                return person
+        return None
 
     def merge(self, keep: Person, gone: Person) -> None:
         if keep.pid == gone.pid:
@@ -277,7 +293,8 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         title = TITLE_BEFORE.search(before)
         age_before = AGE_BEFORE.search(before)
         age_after = AGE_AFTER.match(after) or AGE_PAREN.match(after)
-        speech = SPEECH_AFTER.match(after) or SPEECH_BEFORE.search(before)
+        speech = (SPEECH_AFTER.match(after) and not OBJECT_BEFORE.search(before)) or (
+            len(words) > 1 and SPEECH_BEFORE.search(before))
         apposition = APPOSITION.match(after) or TITLE_AFTER.match(after)
         named = bool(title and title.group("named"))
         strong = bool(rank or age_before or age_after or named or (title and title.group("title")))
@@ -285,6 +302,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         kunya = words[0] in ("Abu", "Abou", "Umm") and len(words) >= 2
 
         person, alias = registry.find(cand.text)
+        is_new = person is None
         if person is None:
             multi = len(words) >= 2
             accept = strong or (multi and (speech or apposition or particle or kunya or title or WHO_AFTER.match(after)))
@@ -307,7 +325,12 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
                 registry.name(person, cand.text)
 
         start = rank_at[rank_end] if rank else cand.start
-        mentions.append(PersonMention(start, cand.end, person.pid, "name"))
+        modifier = bool(MODIFIER_AFTER.match(after))
+        mentions.append(PersonMention(start, cand.end, person.pid, "modifier" if modifier else "name"))
+        if registry.cataphora is not None and registry.cataphora != person.pid and is_new:
+            # "the body of an officer who had defected ... Captain X defected in 2012": the officer is X.
+            registry.merge(person, registry.get(registry.cataphora))
+        registry.cataphora = None if is_new else registry.cataphora
         if rank:
             person.rank = rank
         age = (age_before or age_after)
@@ -327,18 +350,15 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         if title and title.group("role") in ("commander", "leader", "head", "chief", "emir"):
             person.roles.add("commander")
         _add_evidence(person, text, offset, cand.start, cand.end)
-        registry.focus = person.pid
+        if not modifier:
+            registry.focus = person.pid
 
     # "the corporal": a person known so far only by rank, or the person in focus with that rank.
     for m in RANK_NOMINAL.finditer(text):
         if any(m.start() < pm.end and pm.start < m.end() for pm in mentions):
             continue
         rank = m.group("rank")
-        person = None
-        if registry.focus is not None and registry.get(registry.focus).rank in (rank, None):
-            person = registry.get(registry.focus)
-        if person is None:
-            person = registry.new(None)
+        person = registry.with_rank(rank) or registry.new(None)
         person.rank = person.rank or rank
         if m.group("age"):
             person.age = int(m.group("age"))
@@ -346,9 +366,16 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         _add_evidence(person, text, offset, m.start(), m.end())
         registry.focus = person.pid
 
+    m = INDEFINITE_NOMINAL.search(text)
+    if m and not any(pm.kind in ("name", "nominal") for pm in mentions):
+        person = registry.new(None)
+        mentions.append(PersonMention(m.start("noun"), m.end("noun"), person.pid, "nominal"))
+        registry.cataphora = person.pid
+        registry.focus = person.pid
+
     mentions.sort(key=lambda pm: pm.start)
     # Pronouns: the nearest person before them in this sentence, else the focus.
-    named_spans = [(pm.start, pm.pid) for pm in mentions]
+    named_spans = [(pm.start, pm.pid) for pm in mentions if pm.kind != "modifier"]
     for m in PRONOUN.finditer(text):
         if any(m.start() >= pm.start and m.end() <= pm.end for pm in mentions):
             continue
