@@ -208,3 +208,20 @@ def test_the_resolve_command_prints_a_summary(documents):
     assert same("Muhannad Kheir Bakour", "Mohanad Bakkour")
     bad = CliRunner().invoke(app, ["resolve", "--backend", "oracle"])
     assert bad.exit_code == 1 and "unknown backend" in bad.output
+
+
+def test_imported_list_rows_link_to_persons_extracted_from_documents(documents, tmp_path):
+    from tawthiq.store.imports import import_person_list
+
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "id,name,rank,birth_year,origin\n"
+        "7,Mouhanad Kheir Bakkour,First Lieutenant,1985,Tell Zaytoun\n"
+        "8,Fictional Nobody Else,,1970,\n",
+        encoding="utf-8",
+    )
+    import_person_list(path, "Fictional Group")
+    R.resolve_all()
+    listed = M.Person.objects.get(local_id="7", imported_list__isnull=False)
+    assert listed.canonical_person == get("Muhannad Kheir Bakour")
+    assert get("Fictional Nobody Else").canonical_person == get("Fictional Nobody Else")

@@ -1,6 +1,7 @@
 """Command-line entry points of this stage (registered in tawthiq.cli)."""
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -113,9 +114,52 @@ def _print_link_summary(people, result, output: str) -> None:
     console.print(table)
 
 
-def import_list() -> None:
-    """PLACEHOLDER: replaced by the import_list implementation."""
-    fail("`import_list` is not built yet")
+def import_list(
+    file: Annotated[Path, typer.Argument(help="The list as CSV (UTF-8 or Windows-1256; , ; or tab separated).")],
+    source: Annotated[str, typer.Option("--source", help="Who keeps the list (stored as a source of kind list).")],
+    id_column: Annotated[Optional[str], typer.Option(help="Column with the row id (default: 'id' if present).")] = None,
+    name_column: Annotated[Optional[str], typer.Option(help="Column with the name (default: 'name').")] = None,
+    rank_column: Annotated[Optional[str], typer.Option(help="Column with the rank (default: 'rank' if present).")] = None,
+    birth_year_column: Annotated[
+        Optional[str], typer.Option(help="Column with the birth year (default: 'birth_year' if present).")
+    ] = None,
+    origin_column: Annotated[Optional[str], typer.Option(help="Column with the origin (default: 'origin' if present).")] = None,
+    protected: Annotated[bool, typer.Option("--protected", help="Protect the list and every record made from it.")] = False,
+) -> None:
+    """Import a documentation group's list: every row becomes a person record that `tawthiq resolve` links.
+
+    Re-importing the same file does nothing; a changed file updates rows by id and keeps
+    what reviewers decided.
+    """
+    open_store()
+    from rich.table import Table
+
+    from tawthiq.resolve.lists import ListError
+    from tawthiq.store.imports import import_person_list
+
+    columns = {"id": id_column, "name": name_column, "rank": rank_column, "birth_year": birth_year_column,
+               "origin": origin_column}
+    try:
+        with err_console.status(f"importing {file.name}"):
+            report = import_person_list(file, source, columns=columns, protected=protected)
+    except ListError as exc:
+        fail(str(exc))
+    for warning in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {file.name}: {warning}", highlight=False)
+    if report.status == "unchanged":
+        console.print(f"{file.name}: already imported under {report.source!r}, nothing to do")
+        return
+    table = Table(title=f"{file.name} -> {report.source} ({report.status}, {report.encoding})")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for label, value in (
+        ("rows read", report.rows), ("records added", report.added), ("records updated", report.updated),
+        ("records unchanged", report.unchanged), ("rows without a record (see warnings)", report.skipped),
+        ("earlier records not in this file (kept)", report.kept_missing), ("warnings", len(report.warnings)),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+    console.print("run `tawthiq resolve` to link the new records to known persons")
 
 
 def resolve(
