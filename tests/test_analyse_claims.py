@@ -28,7 +28,8 @@ def test_conflicts_need_same_subject_overlapping_period_other_source_and_disjoin
     same_source = claim(300, "herald")
     other_place = claim(5, "ngo2", place="beit samir")
     other_year = claim(7, "ngo3", start="2015")
-    groups = conflicting_figures([a, b, agree, same_source, other_place, other_year])
+    no_place = [claim(10, "x", place=""), claim(20, "y", place="")]
+    groups = conflicting_figures([a, b, agree, same_source, other_place, other_year, *no_place])
     assert len(groups) == 1
     assert {c["quantity"] for c in groups[0]} == {120, 95, 100, 300}  # 300 (same source as 120) conflicts with 95
 

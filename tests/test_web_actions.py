@@ -113,3 +113,13 @@ def test_protect_buttons_hide_from_viewers_at_once(world):
     assert viewer.get(reverse("document", args=[world["second"].pk])).status_code == 404
     history = client_for(world["users"]["admin"]).get(reverse("history", args=["document", world["second"].pk]))
     assert "editor" in history.content.decode() and "protected" in history.content.decode()
+
+
+def test_removing_protection_on_a_profile_clears_the_whole_cluster(world):
+    editor, viewer = client_for(world["users"]["editor"]), client_for(world["users"]["viewer"])
+    world["zaid2"].protected = True
+    world["zaid2"].save()
+    url = reverse("person", args=[world["zaid"].pk])
+    assert viewer.get(url).status_code == 404
+    editor.post(reverse("protect-person", args=[world["zaid"].pk]), {"protected": "0"})
+    assert viewer.get(url).status_code == 200

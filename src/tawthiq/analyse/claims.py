@@ -5,7 +5,7 @@ qualifier, category, place (a comparable key, e.g. a place id or folded name),
 period_start / period_end (ISO prefixes, may be empty) and `source` (who says it);
 other keys are passed through.
 
-Two figures conflict when they are about the same category and place, their periods
+Two figures conflict when they are about the same category and (known) place, their periods
 overlap, they come from different sources, and the ranges their qualifiers allow do
 not meet ("at least 100" and "120" agree; "120" and "95" do not).
 """
@@ -95,7 +95,8 @@ def conflicting_figures(claims: list[dict]) -> list[list[dict]]:
     in_conflict = set()
     by_key: dict[tuple, list[int]] = {}
     for i, c in enumerate(claims):
-        by_key.setdefault((c["category"], c.get("place")), []).append(i)
+        if c.get("place") not in (None, ""):  # without a place two figures need not be about the same thing
+            by_key.setdefault((c["category"], c["place"]), []).append(i)
     for indices in by_key.values():
         for n, i in enumerate(indices):
             for j in indices[n + 1:]:

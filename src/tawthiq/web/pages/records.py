@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from tawthiq.store import models as M
 from tawthiq.web import access
-from tawthiq.web.pages.common import editor, reader, source_label
+from tawthiq.web.pages.common import cluster_q, editor, reader, source_label
 
 HISTORY_KINDS = {
     "person": (M.Person, access.visible_persons),
@@ -68,7 +68,12 @@ def history(request, kind: str, pk: int):
 def protect_person_view(request, pk: int):
     person = get_object_or_404(M.Person, pk=pk)
     flag = request.POST.get("protected") == "1"
-    access.protect_person(person.pk, flag)
+    # Protecting marks this record; removing protection clears every record of the cluster,
+    # since any one of them would keep the whole profile hidden.
+    cluster = person.canonical_id or person.pk
+    targets = [person.pk] if flag else M.Person.objects.filter(cluster_q(cluster)).values_list("pk", flat=True)
+    for target in targets:
+        access.protect_person(target, flag)
     messages.success(request, "Protected: viewers no longer see this person." if flag else "Protection removed.")
     return redirect("person", pk=person.canonical_id or person.pk)
 
