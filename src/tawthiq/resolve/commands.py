@@ -20,6 +20,7 @@ def link(
         float, typer.Option(min=0.0, max=1.0, help="Same person when the match probability reaches this.")
     ] = 0.9,
     backend: Annotated[str, typer.Option(help="Linkage engine: duckdb, or spark for very large lists.")] = "duckdb",
+    train: Annotated[bool, typer.Option(help="Estimate the model from the list (else the declared priors).")] = True,
 ) -> None:
     """Deduplicate an external list: every row comes out, in input order, with the
     cluster (person) it belongs to and its match probability to the rest of the cluster.
@@ -37,7 +38,7 @@ def link(
     records = _link_records_from_rows(people.rows, name_column, optional, people.warnings)
     for warning in people.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
-    result = _run_linkage(records, threshold, backend)
+    result = _run_linkage(records, threshold, backend, train)
     _write_link_output(output, people, result)
     _print_link_summary(people, result, output)
 
@@ -63,13 +64,13 @@ def _link_records_from_rows(rows, name_column: str, optional: dict, warnings: li
     return records
 
 
-def _run_linkage(records: list[dict], threshold: float, backend: str):
+def _run_linkage(records: list[dict], threshold: float, backend: str, train: bool):
     from tawthiq.resolve.linkage import LinkageError, link_records
 
     named = [r for r in records if str(r["name"]).strip()]
     try:
         with console.status("linking…") as status:
-            result = link_records(named, threshold=threshold, backend=backend,
+            result = link_records(named, threshold=threshold, backend=backend, train=train,
                                   on_step=lambda message: status.update(f"linking: {message}"))
     except LinkageError as exc:
         fail(str(exc))

@@ -62,10 +62,10 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "given_key"},
             {"kind": "exact", "column": "given_key", "tf": True, "label": "same given name",
-             "m": 0.8, "u": 0.02},
+             "m": 0.8, "u": 0.05},
             {"kind": "jaro_winkler", "column": "given_phon", "threshold": 0.88, "label": "similar given name",
              "m": 0.12, "u": 0.03},
-            {"kind": "else", "label": "different given name", "m": 0.08, "u": 0.95},
+            {"kind": "else", "label": "different given name", "m": 0.08, "u": 0.92},
         ],
     },
     {
@@ -74,10 +74,10 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "family_key"},
             {"kind": "exact", "column": "family_key", "tf": True, "label": "same family name",
-             "m": 0.75, "u": 0.005},
+             "m": 0.75, "u": 0.03},
             {"kind": "jaro_winkler", "column": "family_phon", "threshold": 0.88,
              "label": "similar family name", "m": 0.13, "u": 0.02},
-            {"kind": "else", "label": "different family name", "m": 0.12, "u": 0.975},
+            {"kind": "else", "label": "different family name", "m": 0.12, "u": 0.95},
         ],
     },
     {
@@ -86,12 +86,12 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "full_phon"},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.95, "label": "JW >= 0.95",
-             "m": 0.4, "u": 0.01},
+             "m": 0.4, "u": 0.05},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.85, "label": "JW >= 0.85",
              "m": 0.35, "u": 0.03},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.7, "label": "JW >= 0.7",
              "m": 0.2, "u": 0.4},
-            {"kind": "else", "label": "JW < 0.7", "m": 0.05, "u": 0.569},
+            {"kind": "else", "label": "JW < 0.7", "m": 0.05, "u": 0.52},
         ],
     },
     {
@@ -113,8 +113,8 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "within", "column": "birth_year", "threshold": 2, "label": "within 2 years",
              "m": 0.35, "u": 0.1},
             {"kind": "within", "column": "birth_year", "threshold": 5, "label": "within 5 years",
-             "m": 0.04, "u": 0.15},
-            {"kind": "else", "label": "more than 5 years apart", "m": 0.01, "u": 0.72},
+             "m": 0.048, "u": 0.15},
+            {"kind": "else", "label": "more than 5 years apart", "m": 0.0002, "u": 0.7218},
         ],
     },
     {
