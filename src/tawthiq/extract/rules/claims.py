@@ -39,14 +39,19 @@ POPULATION = (r"(?:[\w’'-]+\s+){0,4}?(?:people|persons|men|women|children|civi
               r"detainees|prisoners|members|elements|fighters|conscripts|recruits|victims|bodies|operations|cases|"
               r"individuals|youths|young men|personnel|troops|servicemen|policemen|dissidents|refugees|families|"
               r"activists|students|residents|generals|colonels|lieutenants|captains|majors|sergeants|corporals|"
-              r"privates|volunteers|reservists|of them|of whom)\b")
+              r"privates|volunteers|reservists|others|of them|of whom|of those|arrests|killings|deaths|defections|"
+              r"disappearances|executions|abductions|detentions)\b")
+EVENT_NOUN = re.compile(r"(?:operations|cases|arrests|killings|deaths|defections|disappearances|executions|abductions|detentions)$")
+# "and 58 have died in custody": a figure whose population was named earlier in the clause.
+BARE_VERB = re.compile(r"\s+(?:have|has|had|were|was|are)\s+(?:been\s+)?(?:\w+\s+)?(?:died|killed|arrested|detained|executed|"
+                       r"disappeared|tortured|defected|conscripted)\b", re.I)
 NUMBER_START = re.compile(r"(?<![\w.,])(?:\d|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                           r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
                           r"seventy|eighty|ninety|tens|hundreds|thousands|dozens|scores)\b)", re.I)
 QUALIFIER_BEFORE = re.compile(rf"(?:{QUALIFIER})\s+$", re.I)
 FIGURE = re.compile(
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
-    rf"(?P<vague>tens of thousands|hundreds of thousands|thousands|hundreds|dozens|tens|scores)(?=\s+of\b)|{WORD_NUMBER})\b",
+    rf"(?P<vague>tens of thousands|hundreds of thousands|(?:thousands|hundreds|dozens|tens|scores)(?=\s+of\b))|{WORD_NUMBER})\b",
     re.I)
 QUICK = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -66,10 +71,13 @@ CATEGORIES = [
     ("death", re.compile(r"\bkill(?:ed|ing)\b|\bdied\b|\bdeaths?\b|\bdead\b|\bexecuted\b|\blost their lives\b|\bmartyred\b", re.I)),
     ("torture", re.compile(r"\btortur\w*", re.I)),
     ("arrest", re.compile(r"\barrest\w*|\bdetain\w*|\bimprison\w*|\babduct\w*|\bkidnapp\w*|\bjailed\b|\bin custody\b", re.I)),
-    ("conscription", re.compile(r"\bconscript(?:ed|ion)\b|\brecruited\b|\bdrafted\b", re.I)),
+    ("conscription", re.compile(r"\bconscript(?:ed|ion)\b|\brecruited\b|\bdrafted\b|\b(?:ordered|called|sent) back to\b|"
+                                r"\brecalled to\b|\breserve service\b", re.I)),
     ("reconciliation", re.compile(r"\breconcil\w*|\bsettled their\b", re.I)),
     ("escape", re.compile(r"\bfled\b|\bescaped\b", re.I)),
 ]
+BACKGROUND = re.compile(r"\b(?:after|before|since|following|until|without)\s+(?:the\s+|being\s+|their\s+|his\s+|having\s+)?$", re.I)
+OUTCOME = re.compile(r"\bonly to be\s+(?:\w+\s+)?$", re.I)
 ATTRIBUTION = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?(?P<src>(?:[\w’'-]+\s+){0,6}?[\w’'-]+?)(?=[,.;:]|\s+(?:in|during|following|since|who|which)\b|$)", re.I)
 
 
@@ -115,16 +123,21 @@ def words_to_number(text: str) -> int | None:
     return total + current
 
 
-def _category(text: str, start: int, end: int, pop_end: int) -> str | None:
+def _category(text: str, start: int, end: int, pop_end: int, inside: bool = False) -> str | None:
     """The violation word nearest the figure in its clause (outside the population noun)."""
     left = max(text.rfind(";", 0, start), text.rfind(". ", 0, start)) + 1
     right = len(text) if text.find(";", end) == -1 else text.find(";", end)
     best = None
     for name, pattern in CATEGORIES:
         for m in pattern.finditer(text, left, right):
-            if start <= m.start() < pop_end and name != "body_handover":
+            if start <= m.start() < pop_end and name != "body_handover" and not inside:
                 continue  # "200 defectors": the noun is who they are, not what happened
             distance = (m.start() - pop_end) if m.start() >= pop_end else (start - m.end()) * 1.3
+            context = text[max(0, m.start() - 25):m.start()]
+            if BACKGROUND.search(context):
+                distance += 400  # "killed after being conscripted", "disappeared since the Reconciliation"
+            elif OUTCOME.search(context):
+                distance = 0  # "conscripted ... only to be forcibly disappeared"
             if best is None or distance < best[0]:
                 best = (distance, name)
     return best[1] if best and best[0] < 160 else None
@@ -136,10 +149,14 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
     claims: list[Claim] = []
     if not QUICK.search(text):
         return claims
+    done = 0
     for hit in NUMBER_START.finditer(text):
+        if hit.start() < done:
+            continue  # "thousands" inside "tens of thousands"
         m = FIGURE.match(text, hit.start())
         if not m:
             continue
+        done = m.end()
         num_start, end = m.span()
         qualifier_match = QUALIFIER_BEFORE.search(text, max(0, num_start - 25), num_start)
         start = qualifier_match.start() if qualifier_match else num_start
@@ -159,15 +176,17 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
                 continue
             high = None
             qualifier = next((name for name, _ in QUALIFIERS if qualifier_match and qualifier_match.group(name)), "exact")
-        population = re.match(rf"\s+(?:of\s+)?(?P<pop>{POPULATION})", text[end:], re.I)
+        population = re.match(rf"[\"”’']?\s+(?:of\s+)?(?P<pop>{POPULATION})", text[end:], re.I)
         number_of = NUMBER_OF.search(text, max(0, num_start - 320), num_start)
         one_of = ONE_OF.search(text, max(0, start - 10), start) and re.match(r"\s+(?:from|in|of|who)\b", text[end:])
-        if not (population or number_of or one_of):
+        bare = BARE_VERB.match(text, end)
+        if not (population or number_of or one_of or bare):
             continue
-        if low == 1 and not vague and not number_of:
-            continue  # one person is an event, not a claim
+        if low < 3 and not vague and not number_of:
+            continue  # one or two persons: events, or a source ("two persons from the town"), not a figure
         pop_end = end + (population.end() if population else 0)
-        category = _category(text, start, end, pop_end)
+        category = _category(text, start, end, pop_end,
+                             inside=bool(population and EVENT_NOUN.search(population.group("pop"))))
         if category is None:
             continue
         if population:

@@ -50,7 +50,7 @@ PATTERNS = [
         rf"\b(?P<part>early|late|mid|the end of|end of|the beginning of|beginning of|the start of|start of|"
         rf"the middle of|middle of|spring|summer|autumn|fall|winter|the first half of|the second half of|"
         rf"first half of|second half of)[\s-]+(?:of\s+)?{YEAR}\b", re.I)),
-    ("year", re.compile(rf"(?<![\d,.$£€-])\b{YEAR}\b(?![\d,]|\s*(?:percent|%|persons|people|men|soldiers|officers|defectors|detainees))")),
+    ("year", re.compile(rf"(?<![\d,.$£€-])\b{YEAR}\b(?!\d|,\d|\s*(?:percent|%|persons|people|men|soldiers|officers|defectors|detainees))")),
     ("md", re.compile(rf"\b{MONTH}\s+{DAY}\b(?!,?\s*(?:19|20)\d\d)(?!\s*(?:percent|%|persons|people|men|soldiers))")),
     ("dm", re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH}\b(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
     ("last_month_name", re.compile(rf"\b(?:last|past|this past)\s+{MONTH}\b(?!\s+(?:of\s+)?(?:19|20)\d\d)", re.I)),

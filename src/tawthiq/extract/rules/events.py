@@ -26,7 +26,9 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                 r"\bspent\s+(?:nearly\s+|about\s+|almost\s+|more than\s+)?(?:a|one|two|three|four|five|six|\d+)\s+(?:years?|months?)"
                 r"[\w\s]{0,25}?\s+(?:with|in)\s+the\s+(?:government|regime|army|Syrian|military)\b|"
                 rf"\bjoined\s+the\s+(?:\d+\w*\s+|[A-Z]\w+['’]s\s+)?(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b|"
-                rf"\bworked\s+(?:as\s+an?\s+\w+\s+)?(?:in|at|for)\s+the\s+(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b", 0),
+                rf"\bworked\s+(?:as\s+an?\s+\w+\s+)?(?:in|at|for)\s+the\s+(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b|"
+                rf"\b(?:his|her)\s+(?:post|position|unit|base)\s+(?:in|with|at)\s+the\s+(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b|"
+                r"\bserved\s+(?:for\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)\s+years\b", 0),
     ("deployment", r"\b(?:deployed|stationed|redeployed|posted|transferred|dispatched)\s+(?:back\s+)?(?:to|at|in|between)\b|"
                    r"\bestablish(?:ed|ing) positions in\b|\btook up positions\b|\b(?:his|their|the) unit (?:fought|moved|was sent)\b|"
                    r"\bwithdrew to\b|\bmoving between the front\s?lines\b|\bsent to the front\b", I),
@@ -35,43 +37,56 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                           r"\bhad tried more than once\b", I),
     ("defection", r"\bdefected\b|\b(?:an?|the)\s+(?:early\s+|senior\s+|former\s+)?defector\b|\b(?:his|her|['’]s)\s+defection\b|"
                   r"\bdefections? like\b|\bdeserted\b|\bsplit from the (?:army|regime)\b|\bannounced (?:his|her) defection\b|"
-                  r"\bAmong the defectors (?:are|is|were|was)\b|\bfleeing soldiers\b", I),
+                  r"\bAmong the defectors (?:are|is|were|was)\b|\bfleeing soldiers\b|"
+                  r"\b(?:walked away from|abandoned|left|deserted)\s+(?:his|her)\s+(?:post|unit|position|barracks)\b", I),
     ("escape", r"\b(?:fled|escaped|smuggled|made (?:his|her|their) way)\s+(?:\w+\s+)?(?:in)?to\b|\bcrossed (?:the border )?into\b|"
                r"\barrived in\s+(?:Turkey|Jordan|Lebanon|Iraq|the liberated|opposition|rebel)|\bbound for\b|"
                r"\breached (?:the )?(?:liberated|opposition|free|rebel)", 0),
     ("joined_group", r"\bjoin(?:ed|ing)?\s+(?:the\s+|one of the\s+)?(?:armed\s+opposition|opposition|rebels?\b|armed groups?|"
                      r"(?:\w+\s+)?factions?|Free Syrian|FSA|Jabhat|Jaysh|Jaish|Liwa|Ahrar|Hay)|\bending up in\b|\bnow commands\b|"
                      r"\b(?:later\s+)?headed the (?:rebel\s+)?|\bworked with the\s+(?:Free|FSA|rebel|opposition)|\bfield commander in\b|"
-                     r"\bcommander (?:of|in) (?:one of )?the (?:small )?(?:opposition|rebel)", 0),
+                     r"\bcommander (?:of|in) (?:one of )?the (?:small )?(?:opposition|rebel)|"
+                     r"\bspent\b[^.;]{0,40}\bwith\s+(?:a|the|an)\s+(?:\w+\s+)?(?:faction|armed group|rebel group|opposition group)", 0),
     ("left_group", r"\b(?:leave|left|quit|leaving)\s+the\s+(?:group|faction|organi[sz]ation|movement)\b", I),
     ("reconciliation", r"\b(?:took|take|taking|taken)\s+part\s+in\s+the\s+(?:reconciliation|settlement)\b|"
                        r"\bjoin(?:ed|ing)\s+the\s+(?:reconciliation|settlement)\b|\bturn(?:ed|ing)\s+(?:himself|herself|themselves)\s+in\b|"
                        r"\bsettled (?:his|her|their) (?:status|situation)\b|\bmembers of the reconciliation\b|"
-                       r"\b(?:signed|accepted)\s+(?:a|the)\s+(?:reconciliation|settlement)\b|\bhanded (?:himself|themselves) over\b", I),
+                       r"\b(?:signed|signing|accepted|accepting|concluded|made)\s+(?:a|the|an?\s+\w+|his|her|their)\s+(?:reconciliation|settlement)\b|\bhanded (?:himself|themselves) over\b", I),
     ("conscription", r"\bconscripted\b|\b(?:enrolled|enlisted)\s+in\b|\bjoined\s+the\s+(?:military|army|compulsory|mandatory)\s+service\b|"
                      r"\bvolunteer(?:ed|ing)\s+(?:with|in|for|into)\s+the\s+(?:police|army|military|government|regime|security|"
                      r"Syrian|\w+ Division)\b|\bcalled\s+(?:up\s+)?(?:to|for)\s+(?:the\s+)?(?:military\s+)?reserve\b|"
-                     r"\bafter joining the (?:government|regime) forces\b|\bdrafted into\b", I),
+                     r"\bafter joining the (?:government|regime) forces\b|\bdrafted into\b|"
+                     r"\b(?:ordered|called|summoned|sent)\s+back\s+(?:to|into)\s+(?:military\s+)?(?:service|the army|his unit)\b|"
+                     r"\brecalled\s+to\s+(?:military\s+|reserve\s+)?(?:service|the army)\b|\bcalled up\b", I),
     ("arrest", r"\barrested\b|\bdetained\b|\b(?:his|her|['’]s)\]?\s+arrest\b|\babducted\b|\bkidnapped\b|\bapprehended\b|"
-               r"\bpicked up by\b", I),
+               r"\bpicked up by\b|\bled (?:him|her) away\b|\btook (?:him|her) (?:away|from)\b|"
+               r"\bstopped at (?:a|the)\b[^.;]{0,40}\bcheckpoint\b", I),
     ("imprisonment", r"\b(?:taken|transferred|moved|sent|referred|brought)\s+to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?"
                      r"(?:Branch|Prison|prison|branch|Airport|building|Directorate)\b|\bended up in\b|\bheld (?:in|at)\b|"
-                     r"\bimprisoned\s+(?:in|at)\b|\bjailed\s+(?:in|at)\b|\blater to\s+(?:the\s+)?[A-Z]", 0),
+                     r"\bimprisoned\s+(?:in|at)\b|\bjailed\s+(?:in|at)\b|\blater to\s+(?:the\s+)?[A-Z]|"
+                     r"\breleased\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?[A-Z]|\bwhere (?:he|she) had been (?:held|detained)\b", 0),
     ("enforced_disappearance", r"\bforcibly disappeared\b|\bdisappeared\b|\bto an unknown (?:location|destination|place)\b|"
                                r"\bwhereabouts (?:are |remain |is |remained )?unknown\b|\blost contact with (?:him|her)\b|"
                                r"\bfate (?:is |remains |remained )?unknown\b|\bno (?:news|information) (?:about|of) (?:him|his fate)\b|"
-                               r"\bdo(?:es)? not know anything about him\b", I),
+                               r"\bdo(?:es)? not know anything about him\b|\bwhere (?:he|she) is (?:being )?(?:held|detained)\b|"
+                               r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b", I),
     ("torture", r"\btortur(?:ed|e|ing)\b", I),
-    ("death", r"\b(?:was|were|been|got|is)\s+(?:\w+\s+)?(?:killed|executed|martyred)\b|\bdied\b|\b(?:his|her)\s+death\b|"
+    ("death", r"\b(?:was|were|been|got|is)\s+(?:\w+\s+)?(?:killed|executed|martyred)\b|\bdied\b|"
+              r"(?<!notified of )(?<!informed of )(?<!news of )(?<!notified about )(?<!informed about )(?<!until )"
+              r"\b(?:his|her)\s+death\b|"
               r"\bkilled (?:him|in)\b|\blost (?:his|her) life\b|\bhis fate was death\b", I),
     ("death_notification", r"\bnotified (?:of|about) (?:his|her|the) death\b|\binformed (?:of|about) (?:his|her) death\b|"
-                           r"\bdeath certificate\b|\bnotified that (?:he|she) (?:had )?died\b", I),
+                           r"\bdeath certificate\b|\bnotified that (?:he|she) (?:had )?died\b|"
+                           r"\b(?:was|were)\s+(?:told|informed|notified)\b[^.;]{0,80}?\bthat\b[^.;]{0,60}?\b(?:had\s+)?died\b", I),
     ("body_handover", r"\b(?:delivered|handed over|returned|received|handed)\s+(?:[\w’'-]+\s+){0,4}?(?:body|remains|corpse)\b|"
                       r"\b(?:body|corpse)\s+was\s+(?:delivered|handed|returned)\b", I),
-    ("extortion", r"\bbrib(?:ed|ery|e|es|ing)\b|\bransom\b|\bwastas?\b|\bpaid\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|\$|SYP|USD)|"
+    ("extortion", r"\bbrib(?:ed|ery|e|es|ing)\b|\bransom\b|\bwastas?\b|"
+                  r"\bfor\s+(?:[\d,.]+|\w+\s+(?:million|thousand))\s+(?:US\s+)?(?:dollars|liras?|pounds|SYP|USD)\b|\bpaid\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|\$|SYP|USD)|"
                   r"\b(?:demanded|extorted)\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|money)", I),
     ("reprisal", r"\b(?:burned|burnt|confiscated|seized|demolished|looted)\s+(?:his|her|their)\s+(?:house|home|property|land|shop)|"
-                 r"\barrested (?:his|her) (?:father|brother|mother|wife|son|family)\b", I),
+                 r"\barrested (?:his|her) (?:father|brother|mother|wife|son|family)\b|"
+                 r"\b(?:his|her|their) (?:house|home|property|land|shop|farm)\b[^.;]{0,30}?\b(?:was|were)\s+(?:\w+\s+)?"
+                 r"(?:burned|burnt|confiscated|seized|demolished|looted|destroyed)", I),
     ("promotion", r"\bpromoted\b|\bhonorary\s+(?:captain|rank|major|colonel|lieutenant|general)\b|\bposthumous(?:ly)?\s+(?:promoted|rank)", I),
 ]]
 # Cheap substring tests that must pass before a type's full pattern runs (speed).
@@ -79,22 +94,24 @@ KEYWORDS = {
     "graduation": ("graduat", "completed"), "service": ("serv", "officer", "soldier", "conscript", "worker", "spent",
                                                         "joined", "worked", "corporal", "sergeant", "lieutenant",
                                                         "captain", "major", "colonel", "pilot", "recruit"),
-    "deployment": ("deploy", "station", "posted", "transferred", "dispatched", "positions", "unit", "withdrew",
+    "deployment": ("deploy", "posted", "station", "posted", "transferred", "dispatched", "positions", "unit", "withdrew",
                    "frontline", "front line", "front"),
     "defection_attempt": ("defect",), "defection": ("defect", "desert", "split from", "fleeing"),
     "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached"),
-    "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander"),
+    "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent"),
     "left_group": ("leav", "left", "quit"), "reconciliation": ("part in", "reconcil", "settle", "turn", "handed"),
-    "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted"),
-    "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up"),
+    "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted", "back",
+                     "recalled", "called up"),
+    "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up", "away", "took", "checkpoint"),
     "imprisonment": ("taken", "transferred", "moved", "sent", "referred", "brought", "ended up", "held", "imprison",
-                     "jailed", "later to"),
-    "enforced_disappearance": ("disappear", "unknown", "lost contact", "news", "information", "know anything"),
+                     "jailed", "later to", "released", "where he", "where she"),
+    "enforced_disappearance": ("disappear", "unknown", "lost contact", "news", "information", "know anything", "where he",
+                               "where she", "heard nothing"),
     "torture": ("tortur",), "death": ("kill", "execut", "martyr", "died", "death", "lost his", "lost her"),
-    "death_notification": ("notified", "informed", "certificate"),
+    "death_notification": ("notified", "informed", "certificate", "told"),
     "body_handover": ("body", "remains", "corpse"),
-    "extortion": ("brib", "ransom", "wasta", "paid", "demanded", "extort"),
-    "reprisal": ("burn", "confiscat", "seized", "demolish", "loot", "arrested his", "arrested her"),
+    "extortion": ("brib", "ransom", "wasta", "paid", "demanded", "extort", "dollars", "lira", "pounds", "syp", "usd"),
+    "reprisal": ("burn", "confiscat", "seized", "demolish", "loot", "destroyed", "arrested his", "arrested her"),
     "promotion": ("promot", "honorary", "posthum"),
 }
 # Death also follows from a notification or a body handed over.
@@ -195,8 +212,10 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             # Date: a shifted date ("nine months after he was conscripted") or the nearest date in the clause.
             shift = next(((n, years) for s, e, n, years in shifts if s <= start < e), None)
             left, right = _clause_bounds(text, start)
+            # A relative clause in the pluperfect ("an officer who had defected") keeps only a date right after it.
+            reach = 30 if re.search(r"\b(?:who|that|which)\s+had\s+(?:been\s+)?$", text[max(0, start - 20):start]) else 110
             in_clause = [d for d in dates if left <= d.start < right and d.value
-                         and (end - 110 <= d.end <= start + 1 or end <= d.start <= end + 80)]
+                         and ((end - 110 <= d.end <= start + 1 and reach > 30) or end <= d.start <= end + reach)]
             if shift:
                 anchors = [d for d in dates if d.value and not (d.start >= start and d.end <= end + 80)]
                 anchor = min(anchors, key=lambda d: abs(d.start - start), default=None)
@@ -239,8 +258,9 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
     return events
 
 
-PLURAL_SUBJECT = re.compile(r"\b(?:they|we|soldiers|officers|defectors|members|elements|people|persons|men|others|"
-                            r"families|some of these|many|fighters|troops)\b", I)
+PLURAL_SUBJECT = re.compile(r"\b(?:they|we)\b|\b\d[\d,]*\s+(?:of\s+them|of\s+whom|[a-z]+s)\b|\bof (?:them|whom)\b|"
+                            r"\b(?:said|says|told|added|claimed|explained|recalled|noted)\b(?! (?:he|she)\b)|\b(?:soldiers|officers|defectors|members|elements|people|persons|men|others|"
+                            r"families|these|many|fighters|troops)\s+(?:\w+\s+)?(?:were|are|have|had|was|will|would|could)\b", I)
 
 
 def _subject(persons: list, start: int, end: int, text: str) -> int | None:
@@ -259,7 +279,7 @@ def _subject(persons: list, start: int, end: int, text: str) -> int | None:
         if PLURAL_SUBJECT.search(gap) or (chosen.kind == "pronoun" and len(gap) > 150):
             return None
         return chosen.pid
-    after = [p for p in usable if end <= p.start < min(right, end + 60)]
+    after = [p for p in usable if start < p.start < min(right, end + 60)]
     if after:
         return after[0].pid
     return None

@@ -18,7 +18,7 @@ from .claims import attribution_of, find_claims
 from .dates import find_dates, parse_published
 from .events import Event, find_events
 from .gazetteers import load
-from .organizations import OrgRegistry, find_orgs
+from .organizations import OrgMention, OrgRegistry, find_orgs
 from .persons import PersonRegistry, find_persons, norm_name
 from .pipeline import sentences
 from .places import find_places
@@ -65,6 +65,7 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
     claims = []
     pseudonym_notice = False
 
+    publisher_name = re.compile(r"\b" + re.escape(publisher) + r"\b") if publisher and len(publisher) > 3 else None
     for sentence in sentences(text):
         s = sentence.text
         offset = sentence.start
@@ -78,6 +79,8 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         places = find_places(s, hits, gaz.places)
         place_spans = [(p.start, p.end) for p in places]
         org_mentions = find_orgs(s, offset, hits, orgs, [(p.start, p.end) for p in places if p.kind == "facility"])
+        if publisher_name:
+            _publisher(s, offset, publisher_name, org_mentions, orgs)
         org_spans = [(o.start, o.end) for o in org_mentions]
         date_spans = [(d.start, d.end) for d in dates]
         mentions = find_persons(s, offset, hits, org_spans + date_spans, place_spans, persons)
@@ -88,6 +91,14 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         claims.extend(find_claims(s, offset, dates, places, date_spans, attribution))
 
     return _assemble(record, text, persons, orgs, events, claims, pseudonym_notice)
+
+
+def _publisher(s: str, offset: int, pattern: re.Pattern, org_mentions, orgs: OrgRegistry) -> None:
+    """The document's own publisher, when its text names it ("told The Levant Ledger"), is a media organisation."""
+    for m in pattern.finditer(s):
+        if not any(o.start <= m.start() < o.end for o in org_mentions):
+            key = orgs.add("pub:" + m.group().lower(), m.group(), "media", "other", (offset + m.start(), offset + m.end()))
+            org_mentions.append(OrgMention(m.start(), m.end(), key))
 
 
 def _speaker(s: str, mentions, persons: PersonRegistry) -> str | None:
@@ -149,6 +160,14 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
                 break
         else:
             merged.append(event)
+    # An arrest and the disappearance that follows it are one moment in these accounts:
+    # an undated one takes the date of the other when that date is the only one known.
+    for kind, other_kind in (("arrest", "enforced_disappearance"), ("enforced_disappearance", "arrest")):
+        for event in merged:
+            if event.type == kind and not event.date:
+                dated = {e.date for e in merged if e.type == other_kind and e.subjects == event.subjects and e.date}
+                if len(dated) == 1:
+                    event.date = dated.pop()
     tortured = {e.subjects[0] for e in merged if e.type == "torture"}
     for event in merged:
         if event.type == "death" and event.manner == "unknown" and event.subjects[0] in tortured:

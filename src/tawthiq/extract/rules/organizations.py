@@ -44,7 +44,7 @@ NGO_HEADS = (r"Documentation (?:Office|Center|Centre|Group|Network)|Observatory|
              r"Human Rights|Center for [A-Z][\w]+(?: (?:and|for) [A-Z][\w]+)*|Centre for [A-Z][\w]+|Commission|"
              r"Committee|Association|Foundation|League|Coalition|Initiative|Institute(?: for [A-Z][\w ]+)?")
 NGO = re.compile(rf"\b(?P<name>(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{NGO_HEADS}))\b")
-MEDIA = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}(?:News(?: Agency| Network)?|Press|Post|Times|TV|Radio|Media Center|Media Office))\b")
+MEDIA = re.compile(r"\b(?P<name>(?!(?:Middle|East|Arab|World|Opinion|Breaking|Latest|Top|Daily|Local|Middle-east)\b)(?:[A-Z][\w'’-]+\s+){1,3}(?:News(?: Agency| Network)?|Press|Post|Times|TV|Radio|Media Center|Media Office))\b")
 # Cheap tests before the patterns above (speed): the head word must occur.
 UNIT_QUICK = re.compile(r"Division|Brigade|Regiment|Battalion|Company|Corps|Squadron|Platoon")
 BRANCH_QUICK = re.compile(r"Branch")
@@ -84,15 +84,15 @@ class OrgRegistry:
         self.aliases: dict[str, str] = {}  # key of a renamed organisation -> key kept
 
     def add(self, key: str, surface: str, kind: str, side: str | None, span: tuple[int, int],
-            parent: str | None = None) -> str:
+            parent: str | None = None, canonical: str | None = None) -> str:
         org = self.orgs.get(key)
         if org is None:
             org = self.orgs[key] = Org(key, surface, kind, side, parent)
         if parent and not org.parent:
             org.parent = parent
         org.names.append(surface)
-        # The name shown is the fullest form the document uses ("Free Syrian Army", not "FSA").
-        if len(surface) > len(org.name):
+        # The name shown: the canonical name when the document spells it out, else the first form used.
+        if canonical and surface == canonical:
             org.name = surface
         if len(org.evidence) < 3:
             org.evidence.append(span)
@@ -130,8 +130,8 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
     def free(start: int, end: int) -> bool:
         return not any(start < e and s < end for s, e in taken)
 
-    def add(start, end, key, surface, kind, side, parent=None):
-        registry.add(key, surface, kind, side, (offset + start, offset + end), parent)
+    def add(start, end, key, surface, kind, side, parent=None, canonical=None):
+        registry.add(key, surface, kind, side, (offset + start, offset + end), parent, canonical)
         mentions.append(OrgMention(start, end, key))
         taken.append((start, end))
 
@@ -148,7 +148,7 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
     # Gazetteer organisations.
     for start, end, entry in gaz_hits:
         if entry.category == "organization" and free(start, end):
-            add(start, end, f"gaz:{entry.name}", text[start:end], entry.kind, entry.side)
+            add(start, end, f"gaz:{entry.name}", text[start:end], entry.kind, entry.side, canonical=entry.name)
     # "the Fourth Division's security office": an office whose parent is the unit just named.
     for mention in list(mentions):
         m = SECURITY_OFFICE.match(text[mention.end:])

@@ -74,7 +74,7 @@ SPEECH_VERBS = (r"says|said|told|tells|adds|added|recalled|recalls|explains|expl
 SPEECH_AFTER = re.compile(rf"^(?:['’]s)?\s*(?:,\s*[^,]{{1,80}},\s*)?(?:{SPEECH_VERBS})\b")
 SPEECH_BEFORE = re.compile(rf"\b(?:{SPEECH_VERBS}|according to|told by|quoted|quoting)\s+$")
 AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,2})[- ]years?[- ]old\s+$")
-AGE_AFTER = re.compile(r"^,\s*(?:(?:a|an|aged)\s+)?(?P<age>\d{1,2})(?:[- ]years?[- ]old)?\s*(?:[,)]|from\b|who\b)")
+AGE_AFTER = re.compile(r"^,\s*(?:(?:a|an|aged|then|now|then aged|now aged)\s+)?(?P<age>\d{1,2})(?:[- ]years?[- ]old)?(?:\s+[a-z]+){0,2}?\s*(?:[,)]|from\b|who\b|$)")
 AGE_PAREN = re.compile(r"^\s*\((?P<age>\d{1,2})\)")
 ROLE_NOUNS = (r"analyst|commander|leader|head|chief|director|spokesman|spokesperson|spokeswoman|activist|journalist|"
               r"researcher|lawyer|defector|dissident|officer|soldier|conscript|detainee|founder|official|member|"
@@ -91,7 +91,8 @@ RANK_NOMINAL = re.compile(r"\b[Tt]he\s+(?:(?P<age>\d{1,2})[- ]year[- ]old\s+)?(?
                           r"(?P<rank>private|corporal|sergeant|warrant officer|second lieutenant|first lieutenant|lieutenant colonel|"
                           r"lieutenant|captain|major general|brigadier general|major|colonel|general)\b(?!\s+[A-Z])")
 # "Assad's forces": the name modifies a thing; it is neither the focus nor an event's subject.
-MODIFIER_AFTER = re.compile(r"^['’]s?\s+(?!(?:family|brother|sister|father|mother|son|daughter|wife|husband|cousin|uncle|"
+MODIFIER_AFTER = re.compile(r"^\s+(?:regime|forces|government|army|loyalists|troops|clan|militias?|family's|era|rule)\b|"
+                            r"^['’]s?\s+(?!(?:family|brother|sister|father|mother|son|daughter|wife|husband|cousin|uncle|"
                             r"relatives?|arrest|detention|body|death|defection|disappearance|fate|whereabouts|case|town|"
                             r"village|home|house|unit|story|release|killing|execution|torture|trial|testimony|own)\b)[a-z]")
 OBJECT_BEFORE = re.compile(r"\b(?:to|of|for|with|about|from|close to|near|against|by)\s+$")
@@ -99,16 +100,19 @@ OBJECT_BEFORE = re.compile(r"\b(?:to|of|for|with|about|from|close to|near|agains
 INDEFINITE_NOMINAL = re.compile(r"\b(?:of|was|is|,)\s+an?\s+(?:\d{1,2}-year-old\s+)?(?:(?:young|former|defected|retired|dissident)\s+)?"
                                 r"(?P<noun>officer|defector|soldier|conscript|young man|man|detainee|lieutenant|captain|"
                                 r"colonel|major|sergeant|corporal)\s+(?:who|from|whose)\b")
-PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him)\b")
+PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family)\b")
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
 PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
                              r"a nom de guerre|an alias)", re.I)
-ORIGIN_AFTER = re.compile(r"^,?\s*(?:(?:a|an)\s+(?:\d{1,2}[- ]years?[- ]old\s+)?(?:[\w-]+\s+){0,3}?|\d{1,2}(?:[- ]years?[- ]old)?,?\s+)?"
-                          r"(?:from|native of|hails from|originally from|of)\s+(?:the\s+)?(?:(?:town|village|city|countryside|"
-                          r"province|governorate|district|region)\s+of\s+(?:the\s+)?)?(?:(?:north|south|east|west)\w*\s+)?"
-                          r"(?:countryside\s+of\s+)?$")
-FEMININE = re.compile(r"\b(?:she|her|hers|herself|woman|mother|wife|daughter|sister)\b", re.I)
+PSEUDONYM_LATER = re.compile(r"^[^.;]*?\b(?:whose (?:real )?name (?:has been|was|is) (?:changed|withheld)|not (?:his|her) real name|"
+                             r"(?:gave|give|gives|uses|used|using|asked to use|requested to use) only (?:his|her) first name|"
+                             r"(?:is|was) a pseudonym|(?:his|her) name has been changed)", re.I)
+PLACE_AFTER = re.compile(r"^['’]?\s+(?:checkpoint|camp|prison|village|town|road|highway|street|neighbou?rhood|district|square|"
+                         r"hospital|airport|airbase|base|barracks|crossing|area|region|countryside|mountains?|valley|river|"
+                         r"mosque|school|plain|dam|bridge|junction|roundabout|market|quarter|suburb|governorate|province)\b", re.I)
+LOCATIVE_BEFORE = re.compile(r"(?:\b(?:in|near|at|into|between|outside|around|towards?|via|through|across)\s+(?:the\s+)?|"
+                             r"\bbetween\s+\S+(?:\s+\S+)?\s+and\s+)$")
 
 
 def norm_name(name: str) -> str:
@@ -287,7 +291,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         words = cand.text.split()
         # A rank immediately before: "First Lieutenant Salman Duwaier", "Colonel Abu al-Furat".
         rank = None
-        rank_end = len(text[:cand.start].rstrip())
+        rank_end = len(text[:cand.start].rstrip().removesuffix("."))
         if cand.start - rank_end <= 2 and rank_end in ranks:
             rank = ranks[rank_end]
         title = TITLE_BEFORE.search(before)
@@ -301,6 +305,8 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         particle = _has_particle(cand.text)
         kunya = words[0] in ("Abu", "Abou", "Umm") and len(words) >= 2
 
+        if PLACE_AFTER.match(after) or (LOCATIVE_BEFORE.search(before) and not (strong or speech or apposition)):
+            continue  # "the Tal al-X checkpoint", "between Nawa and al-Sheikh X": places
         person, alias = registry.find(cand.text)
         is_new = person is None
         if person is None:
@@ -338,7 +344,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             person.age = int(age.group("age"))
         if named and PSEUDONYM_BEFORE.search(before):
             person.pseudonym = True
-        if PSEUDONYM_AFTER.match(after):
+        if PSEUDONYM_AFTER.match(after) or PSEUDONYM_LATER.search(after[:160]):
             person.pseudonym = True
         if apposition and apposition.groupdict().get("noun"):
             noun = apposition.group("noun").lower()
