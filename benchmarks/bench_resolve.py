@@ -194,10 +194,14 @@ def main() -> None:
                 entry["runs"].append(run)
                 print(json.dumps({"records": size, **run}), flush=True)
             report["sizes"].append(entry)
+            write(report)  # after every size, so a long run leaves what it measured
+    print(markdown(report))
+
+
+def write(report: dict) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "resolve.json").write_text(json.dumps(report, indent=2) + "\n")
     (RESULTS / "resolve.md").write_text(markdown(report))
-    print(markdown(report))
 
 
 if __name__ == "__main__":
