@@ -21,8 +21,9 @@ UNIT_WORDS = r"(?:Division|Brigade|Regiment|Battalion|Company|Corps|Branch|Direc
 
 TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for kind, pattern, flags in [
     ("graduation", r"\bgraduat(?:ed|es|ing)\s+(?:as|from|in)\b|\bcompleted (?:his|a|the) (?:military )?(?:course|training)\b", I),
-    ("service", r"\b(?:served|serving|serves)\s+(?:in|as|with|at|for|under)\b|\bwas\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:officer|soldier|conscript|"
-                r"corporal|sergeant|lieutenant|captain|major|colonel|pilot|recruit)\s+(?:in|at|with)\s+the\b|\boffice worker at\b|"
+    ("service", r"\b(?:served|serving|serves)\s+(?:in|as|with|at|for|under)\b|\bwas\s+(?:just\s+|only\s+|still\s+)?(?:an?\s+)?"
+                r"(?:[\w-]+\s+){0,2}(?:officer|soldier|conscript|corporal|sergeant|lieutenant|captain|major|colonel|pilot|"
+                r"recruit|worker|driver|clerk|guard|cook|mechanic|technician|medic|gunner)\s+(?:in|at|with)\s+(?:the|his|her)\b|"
                 r"\bspent\s+(?:nearly\s+|about\s+|almost\s+|more than\s+)?(?:a|one|two|three|four|five|six|\d+)\s+(?:years?|months?)"
                 r"[\w\s]{0,25}?\s+(?:with|in)\s+the\s+(?:government|regime|army|Syrian|military)\b|"
                 rf"\bjoined\s+the\s+(?:\d+\w*\s+|[A-Z]\w+['’]s\s+)?(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b|"
@@ -91,23 +92,27 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
 ]]
 # Cheap substring tests that must pass before a type's full pattern runs (speed).
 KEYWORDS = {
-    "graduation": ("graduat", "completed"), "service": ("serv", "officer", "soldier", "conscript", "worker", "spent",
-                                                        "joined", "worked", "corporal", "sergeant", "lieutenant",
-                                                        "captain", "major", "colonel", "pilot", "recruit"),
-    "deployment": ("deploy", "posted", "station", "posted", "transferred", "dispatched", "positions", "unit", "withdrew",
+    "graduation": ("graduat", "completed"),
+    "service": ("serv", "officer", "soldier", "conscript", "worker", "spent", "joined", "worked", "corporal", "sergeant",
+                "lieutenant", "captain", "major", "colonel", "pilot", "recruit", "post", "position", "base", "driver",
+                "clerk", "guard", "cook", "medic", "mechanic", "technician", "gunner"),
+    "deployment": ("deploy", "posted", "station", "transferred", "dispatched", "positions", "unit", "withdrew",
                    "frontline", "front line", "front"),
-    "defection_attempt": ("defect",), "defection": ("defect", "desert", "split from", "fleeing"),
+    "defection_attempt": ("defect",),
+    "defection": ("defect", "desert", "split from", "fleeing", "walked away", "abandoned", "left his", "left her"),
     "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached"),
     "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent"),
-    "left_group": ("leav", "left", "quit"), "reconciliation": ("part in", "reconcil", "settle", "turn", "handed"),
+    "left_group": ("leav", "left", "quit"),
+    "reconciliation": ("part in", "reconcil", "settle", "turn", "handed"),
     "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted", "back",
                      "recalled", "called up"),
     "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up", "away", "took", "checkpoint"),
     "imprisonment": ("taken", "transferred", "moved", "sent", "referred", "brought", "ended up", "held", "imprison",
                      "jailed", "later to", "released", "where he", "where she"),
-    "enforced_disappearance": ("disappear", "unknown", "lost contact", "news", "information", "know anything", "where he",
-                               "where she", "heard nothing"),
-    "torture": ("tortur",), "death": ("kill", "execut", "martyr", "died", "death", "lost his", "lost her"),
+    "enforced_disappearance": ("disappear", "unknown", "lost contact", "news", "information", "know anything",
+                               "where he", "where she", "heard nothing"),
+    "torture": ("tortur",),
+    "death": ("kill", "execut", "martyr", "died", "death", "lost his", "lost her"),
     "death_notification": ("notified", "informed", "certificate", "told"),
     "body_handover": ("body", "remains", "corpse"),
     "extortion": ("brib", "ransom", "wasta", "paid", "demanded", "extort", "dollars", "lira", "pounds", "syp", "usd"),

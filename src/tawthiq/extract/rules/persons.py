@@ -95,6 +95,13 @@ MODIFIER_AFTER = re.compile(r"^\s+(?:regime|forces|government|army|loyalists|tro
                             r"^['’]s?\s+(?!(?:family|brother|sister|father|mother|son|daughter|wife|husband|cousin|uncle|"
                             r"relatives?|arrest|detention|body|death|defection|disappearance|fate|whereabouts|case|town|"
                             r"village|home|house|unit|story|release|killing|execution|torture|trial|testimony|own)\b)[a-z]")
+# What only a person does or has: "X Y was arrested", "X Y defected", "X Y's mother".
+ACTION_AFTER = re.compile(r"^,?\s+(?:(?:was|were|had been|has been|is|had|has)\s+(?:\w+\s+)?(?:arrested|detained|killed|executed|"
+                          r"abducted|kidnapped|tortured|conscripted|released|disappeared|born|sentenced|summoned|"
+                          r"promoted|wounded|injured|defected|deserted|fled|died|joined|served)|defected|deserted|fled|died|"
+                          r"joined|served|graduated|enlisted|volunteered)\b")
+KIN_AFTER = re.compile(r"^['’]s?\s+(?:family|brother|sister|father|mother|son|daughter|wife|husband|cousin|uncle|relatives?|"
+                       r"lawyer|friend|colleague)\b")
 OBJECT_BEFORE = re.compile(r"\b(?:to|of|for|with|about|from|close to|near|against|by)\s+$")
 # "the body of an officer who had defected": a person the next sentence names.
 INDEFINITE_NOMINAL = re.compile(r"\b(?:of|was|is|,)\s+an?\s+(?:\d{1,2}-year-old\s+)?(?:(?:young|former|defected|retired|dissident)\s+)?"
@@ -311,7 +318,8 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         is_new = person is None
         if person is None:
             multi = len(words) >= 2
-            accept = strong or (multi and (speech or apposition or particle or kunya or title or WHO_AFTER.match(after)))
+            accept = strong or (multi and (speech or apposition or particle or kunya or title or WHO_AFTER.match(after)
+                                           or ACTION_AFTER.match(after) or KIN_AFTER.match(after)))
             if not accept and not multi and (speech or apposition):
                 accept = True
             if not accept:

@@ -1,0 +1,278 @@
+"""Behaviour of the rules extraction backend on fictional sentences of the genre.
+
+Every sentence here is invented; no real person is named.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tawthiq.extract.rules import extract_document, warm_up
+from tawthiq.vocabulary import CLAIM_QUALIFIERS, EVENT_TYPES, EXTRACTION_FORMAT, RANKS
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+SCORER = SHARED / "tools" / "score_extraction.py"
+
+
+def run(text, published=None, **kw):
+    return extract_document(text, document_id="t1", published=published, **kw)
+
+
+def person(record, name):
+    found = [p for p in record["persons"] if p["name"] == name]
+    assert found, f"{name!r} not among {[p['name'] for p in record['persons']]}"
+    return found[0]
+
+
+def events_of(record, name, kind=None):
+    pid = person(record, name)["id"]
+    return [e for e in record["events"] if pid in e["subjects"] and (kind is None or e["type"] == kind)]
+
+
+def assert_valid(record, text):
+    """The record follows the format: ids, references, verbatim evidence, vocabulary."""
+    assert record["format"] == EXTRACTION_FORMAT
+    ids = {p["id"] for p in record["persons"]} | {o["id"] for o in record["organizations"]}
+    for kind in ("persons", "events", "claims"):
+        for item in record[kind]:
+            assert item["evidence"], item
+            assert item["key"]
+            for ev in item["evidence"]:
+                assert text[ev["start"]:ev["end"]] == ev["quote"]
+    for org in record["organizations"]:
+        assert org["parent"] is None or org["parent"] in ids
+    for event in record["events"]:
+        assert event["type"] in EVENT_TYPES
+        assert set(event["subjects"]) | set(event["agents"]) <= ids
+    for p in record["persons"]:
+        assert p["rank"] is None or p["rank"] in RANKS
+    for c in record["claims"]:
+        assert c["qualifier"] in CLAIM_QUALIFIERS
+
+
+def test_rank_and_name_make_a_person_with_that_rank():
+    text = "First Lieutenant Karim Nasser al-Tayyeb defected from the army in 2012. Lt. Col. Fadi Marouf stayed."
+    record = run(text)
+    assert_valid(record, text)
+    assert person(record, "Karim Nasser al-Tayyeb")["rank"] == "first lieutenant"
+    assert person(record, "Fadi Marouf")["rank"] == "lieutenant colonel"
+    [defection] = events_of(record, "Karim Nasser al-Tayyeb", "defection")
+    assert defection["date"] == "2012"
+
+
+def test_abbreviated_ranks_do_not_end_sentences():
+    text = "Brig. Gen. Samer Kanaan, a former commander, said the unit was dissolved."
+    record = run(text)
+    assert person(record, "Samer Kanaan")["rank"] == "brigadier general"
+
+
+def test_age_and_origin():
+    text = ("In the case of Walid Hassoun, a 24-year-old from the countryside of Hama province, his family "
+            "was notified of his death in March. Nour Tlass, 31, from Saraqib, was arrested.")
+    record = run(text, published="2022-06-01")
+    walid = person(record, "Walid Hassoun")
+    assert (walid["age"], walid["origin"]) == (24, "Hama")
+    nour = person(record, "Nour Tlass")
+    assert (nour["age"], nour["origin"]) == (31, "Saraqib")
+    [notification] = events_of(record, "Walid Hassoun", "death_notification")
+    assert notification["date"] == "2022-03"
+
+
+def test_first_name_only_is_a_pseudonym_and_names_the_nominal_person():
+    text = ("The Syrian Army sergeant had thought about leaving for months. He was a driver at his base in Homs. "
+            "So the 30-year-old sergeant, who asked to use only his first name, Bilal, because his parents live "
+            "in Hama, bribed an officer.")
+    record = run(text)
+    bilal = person(record, "Bilal")
+    assert bilal["pseudonym"] is True
+    assert (bilal["rank"], bilal["age"]) == ("sergeant", 30)
+    assert events_of(record, "Bilal", "extortion")
+    assert events_of(record, "Bilal", "service")  # "He was a driver at his base": the sergeant
+
+
+def test_pseudonym_statements():
+    text = ("Rami, a former conscript from Inkhil whose name has been changed to protect his family, spoke to us. "
+            "Sami Hourani is a pseudonym, he said.")
+    record = run(text)
+    assert person(record, "Rami")["pseudonym"] is True
+
+
+def test_surname_coreference_and_spelling_variant_alias():
+    text = ("Captain Hassan Ziad al-Qudsi defected from the police in 2013. "
+            "According to local media, al-Qudsy turned himself in to the Political Security Branch in Homs. "
+            "Al-Qudsi was later taken to Sednaya Military Prison.")
+    record = run(text)
+    assert len(record["persons"]) == 1
+    qudsi = person(record, "Hassan Ziad al-Qudsi")
+    assert "al-Qudsy" in qudsi["aliases"]
+    assert events_of(record, "Hassan Ziad al-Qudsi", "reconciliation")
+    [prison] = events_of(record, "Hassan Ziad al-Qudsi", "imprisonment")
+    assert prison["place"] == "Sednaya Military Prison"
+
+
+def test_pronoun_attaches_event_to_the_person_in_focus_not_a_possessive():
+    text = ("Omar Saadeh, 29, served in the army until 2014. "
+            "Assad's forces shelled the town that year. He deserted his post in 2015 and fled to Jordan.")
+    record = run(text)
+    assert [p["name"] for p in record["persons"]] == ["Omar Saadeh"]
+    [escape] = events_of(record, "Omar Saadeh", "escape")
+    assert escape["place"] == "Jordan"
+
+
+def test_cataphoric_officer_is_the_person_named_next():
+    text = ("On May 3, the authorities delivered the body of an officer who had defected from the army to his "
+            "family in the town of Busra al-Sham, three years after he was arrested. "
+            "Major Adel Mansour Haddad defected in 2012.")
+    record = run(text, published="2021-06-01")
+    adel = person(record, "Adel Mansour Haddad")
+    assert adel["origin"] == "Bosra"
+    [handover] = events_of(record, "Adel Mansour Haddad", "body_handover")
+    assert handover["date"] == "2021-05-03"
+    [arrest] = events_of(record, "Adel Mansour Haddad", "arrest")
+    assert arrest["date"] == "2018-05"
+
+
+def test_unit_hierarchy_both_ways():
+    text = ("He joined the 9th Division's 52nd Brigade in 2010. "
+            "Later he served in the 41st Regiment of the 3rd Division.")
+    record = run(text)
+    orgs = {o["name"]: o for o in record["organizations"]}
+    assert orgs["52nd Brigade"]["parent"] == orgs["9th Division"]["id"]
+    assert orgs["41st Regiment"]["parent"] == orgs["3rd Division"]["id"]
+    assert orgs["52nd Brigade"]["kind"] == "brigade"
+
+
+def test_security_office_and_branch_names():
+    text = ("Ziad Haj Ali was arrested by the Fourth Division's security office and taken to Raid Branch 215 "
+            "in Damascus, his brother told Enab Baladi.")
+    record = run(text)
+    orgs = {o["name"]: o for o in record["organizations"]}
+    assert orgs["Fourth Division's security office"]["parent"] == orgs["Fourth Division"]["id"]
+    assert orgs["Raid Branch 215"]["kind"] == "branch"
+    assert orgs["Enab Baladi"]["kind"] == "media"
+
+
+def test_relative_dates_resolved_with_publication_date_and_null_without():
+    text = "Tarek Shaaban was arrested last November. In August, Tarek Shaaban disappeared."
+    with_date = run(text, published="2021-02-09")
+    assert events_of(with_date, "Tarek Shaaban", "arrest")[0]["date"] == "2020-11"
+    assert events_of(with_date, "Tarek Shaaban", "enforced_disappearance")[0]["date"] == "2020-08"
+    without = run(text)
+    assert events_of(without, "Tarek Shaaban", "arrest")[0]["date"] is None
+
+
+def test_partial_dates_keep_their_precision():
+    text = "Munir Ghazal, 33, joined the Free Syrian Army in mid-2013 and left the group at the end of 2016."
+    record = run(text)
+    assert events_of(record, "Munir Ghazal", "joined_group")[0]["date"] == "2013"
+    assert events_of(record, "Munir Ghazal", "left_group")[0]["date"] == "2016"
+
+
+@pytest.mark.parametrize("sentence, quantity, high, qualifier, category", [
+    ("More than 3,500 officers have defected from the army since 2011.", 3500, None, "more_than", "defection"),
+    ("Tens of thousands of soldiers deserted their units.", 10000, 99999, "order_of", "defection"),
+    ("Around 85 former fighters were forcibly disappeared after the settlement.", 85, None, "about",
+     "enforced_disappearance"),
+    ("The group documented the killing of twenty-one defectors in 2020.", 21, None, "exact", "death"),
+    ("At least two hundred detainees were arrested at checkpoints.", 200, None, "at_least", "arrest"),
+    ("Dozens of defectors were executed in the prison.", 12, 99, "order_of", "death"),
+])
+def test_claim_figures_and_qualifiers(sentence, quantity, high, qualifier, category):
+    record = run(sentence)
+    assert_valid(record, sentence)
+    [claim] = record["claims"]
+    assert (claim["quantity"], claim["quantity_high"], claim["qualifier"], claim["category"]) == (
+        quantity, high, qualifier, category)
+
+
+def test_claim_attribution_and_cause_over_background():
+    text = ("According to the Syrian Network for Human Rights, 40 conscripts were killed after being "
+            "conscripted in 2019.")
+    [claim] = run(text)["claims"]
+    assert claim["category"] == "death"
+    assert claim["attributed_to"] == "Syrian Network for Human Rights"
+    assert claim["period_start"] == "2019"
+
+
+def test_money_is_an_extortion_event_not_a_claim():
+    text = "Yasser Kharrat's mother said the family has paid three million Syrian liras to brokers for news of him."
+    record = run(text)
+    assert record["claims"] == []
+    assert events_of(record, "Yasser Kharrat", "extortion")
+
+
+def test_years_ages_and_durations_are_not_claims():
+    text = "Hisham Darwish, 45, spent 12 years in the army and was held for 18 months in 2014 before 2016."
+    assert run(text)["claims"] == []
+
+
+def test_modal_and_negated_triggers_make_no_event():
+    text = "Sufian Bakri, 22, did not defect. He feared he could be arrested or killed if he tried."
+    record = run(text)
+    assert events_of(record, "Sufian Bakri") == []
+
+
+def test_bylines_and_translators_are_not_persons():
+    text = ("By Nadia Fares\n\nColonel Jamil Saker defected in 2012.\n\n"
+            "The report was translated into English by Hadi Kassem.")
+    names = [p["name"] for p in run(text)["persons"]]
+    assert names == ["Jamil Saker"]
+
+
+def test_sources_pseudonym_notice():
+    text = ("Mahmoud Serhan, 26, recalled being sent to the front, he told the outlet. "
+            "*All sources have been given pseudonyms to protect them.")
+    assert person(run(text), "Mahmoud Serhan")["pseudonym"] is True
+
+
+def test_empty_and_non_latin_documents_return_valid_empty_records():
+    for text in ("", "   \n ", "12345 -- 678"):
+        record = run(text)
+        assert record["persons"] == record["events"] == record["claims"] == []
+        assert record["document"]["id"] == "t1"
+
+
+def test_arabic_document_rank_names_places_and_triggers():
+    text = "انشق النقيب خالد محمود العلي عن الجيش في درعا. ثم اعتقل الملازم أول سامر حسن الديب في حمص."
+    record = run(text, language="ar")
+    assert_valid(record, text)
+    ranks = {p["name"]: p["rank"] for p in record["persons"]}
+    assert ranks == {"خالد محمود العلي": "captain", "سامر حسن الديب": "first lieutenant"}
+    kinds = {e["type"] for e in record["events"]}
+    assert {"defection", "arrest"} <= kinds
+
+
+def test_megabyte_document_runs_and_stays_consistent():
+    paragraph = ("Captain Rafiq Sabbagh defected from the 5th Brigade in 2012 and fled to Turkey. "
+                 "More than 300 soldiers defected that year, according to the Violations Documentation Center. ")
+    text = paragraph * (1_000_000 // len(paragraph) + 1)
+    record = run(text)
+    assert len(text) > 1_000_000
+    assert [p["name"] for p in record["persons"]] == ["Rafiq Sabbagh"]
+    assert len(record["claims"]) > 1000
+    first = record["claims"][0]["evidence"][0]
+    assert text[first["start"]:first["end"]] == first["quote"]
+
+
+def test_deterministic_keys():
+    warm_up()
+    text = "Sergeant Luay Shams, 23, was arrested in 2019 and taken to Palmyra Military Prison."
+    assert run(text) == run(text)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SEEDS.is_dir() and SCORER.exists()), reason="../shared seeds and scorer not available")
+def test_seed_scores_meet_the_thresholds(tmp_path):
+    from tawthiq.extract.rules.evaluate import run as run_folder
+
+    assert run_folder(SEEDS, tmp_path) == 5
+    result = subprocess.run([sys.executable, str(SCORER), str(SEEDS / "gold"), str(tmp_path), "--json"],
+                            capture_output=True, text=True, check=True)
+    scores = json.loads(result.stdout)
+    assert scores["macro_f1"] >= 0.75
+    assert scores["persons"]["f1"] >= 0.90
+    assert scores["claims"]["f1"] >= 0.80
