@@ -10,12 +10,13 @@ organisations a document mentions is known from their evidence in it.
 import datetime as dt
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from tawthiq import vocabulary as V
 from tawthiq.extract.merge import KINDS, item_key, name_key, names_by_id
@@ -25,6 +26,7 @@ from tawthiq.text import fold, script_of
 SUGGESTED = M.ReviewState.SUGGESTED
 REJECTED = M.ReviewState.REJECTED
 ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+EVIDENCE_TARGETS = ("person", "event", "claim", "organization", "membership")
 KUNYA = re.compile(r"^(abu|abou|umm|um)\b", re.IGNORECASE)
 
 
@@ -75,19 +77,51 @@ def locate_evidence(text: str, evidence) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _differs(obj, name: str, value) -> bool:
+    """Whether a field holds something else; relations compared by key, without a query."""
+    field_ = obj._meta.get_field(name)
+    if field_.is_relation:
+        return getattr(obj, field_.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value
+
+
 def _text(value, limit: int) -> str:
     return str(value).strip()[:limit] if value not in (None, "") else ""
 
 
 class _Saver:
-    """One document's save; helpers share the document, the places cache and the report."""
+    """One document's save.
+
+    Everything the document already holds is read up front (a few queries), new rows
+    are bulk-created with their history and stale child rows deleted in one query per
+    model, so that the cost grows with the number of items, not with queries per item.
+    """
 
     def __init__(self, document: M.Document, extractor: str):
         self.document = document
         self.extractor = extractor
         self.report = SaveReport()
         self.places: dict[str, M.Place] = {}
-        self.existing: dict[type, dict[str, object]] = {}
+        self.creates: dict[type, list] = defaultdict(list)
+        self.deletes: dict[type, list] = defaultdict(list)
+        self.existing = {
+            model: {}
+            for model in (M.Person, M.Event, M.Claim)
+        }
+        for model, rows in self.existing.items():
+            for row in model.objects.filter(document=document).exclude(fingerprint="").order_by("pk"):
+                rows.setdefault(row.fingerprint, row)
+        self.evidence = defaultdict(list)  # (target field, target pk) -> evidence rows in this document
+        for ev in M.Evidence.objects.filter(document=document):
+            for target in EVIDENCE_TARGETS:
+                if getattr(ev, f"{target}_id"):
+                    self.evidence[target, getattr(ev, f"{target}_id")].append(ev)
+        self.names = defaultdict(list)
+        for row in M.PersonName.objects.filter(person__document=document):
+            self.names[row.person_id].append(row)
+        self.participants = defaultdict(list)
+        for row in M.EventParticipant.objects.filter(event__document=document):
+            self.participants[row.event_id].append(row)
 
     # -- shared pieces ---------------------------------------------------------------
     def place(self, text: str) -> M.Place | None:
@@ -100,46 +134,62 @@ class _Saver:
             )
         return self.places[key]
 
+    def sync(self, model, have: list, wanted: list, key, make) -> bool:
+        """Plan rows of `model` so that exactly `wanted` keys exist; True when anything changes."""
+        seen = set()
+        for row in have:
+            if key(row) in wanted and key(row) not in seen:
+                seen.add(key(row))
+            else:
+                self.deletes[model].append(row.pk)
+        missing = [k for k in dict.fromkeys(wanted) if k not in seen]
+        self.creates[model] += [make(k) for k in missing]
+        return bool(missing) or len(seen) != len(have)
+
     def sync_evidence(self, target: str, obj, spans) -> bool:
-        """Make the evidence of `obj` in this document exactly `spans`; True when it changed."""
-        existing = M.Evidence.objects.filter(document=self.document, **{target: obj})
-        if sorted((e.start or 0, e.end or 0, e.quote) for e in existing) == sorted(spans):
-            return False
-        existing.delete()
-        M.Evidence.objects.bulk_create(
-            M.Evidence(document=self.document, start=s, end=e, quote=q, **{target: obj}) for s, e, q in spans
+        return self.sync(
+            M.Evidence, self.evidence.get((target, obj.pk), []), spans,
+            lambda e: (e.start, e.end, e.quote),
+            lambda k: M.Evidence(document=self.document, start=k[0], end=k[1], quote=k[2], **{target: obj}),
         )
-        return True
 
-    def upsert(self, kind: str, model, fp: str, values: dict, sync_children) -> tuple[object, bool]:
-        """Create or update the suggestion with fingerprint `fp`; leave a reviewed one alone.
+    def upsert(self, kind: str, model, items) -> list:
+        """Create or update the suggestions of one kind; reviewed ones are left alone.
 
-        Returns (object, changeable). `sync_children(obj)` updates names, evidence and
-        participants and says whether anything changed.
+        `items` holds (fingerprint, values, children) triples; `children(obj)` plans the
+        object's names, evidence and participants and says whether they change. Returns
+        the objects in the order of `items`.
         """
-        if model not in self.existing:  # one query per kind, not one per item
-            self.existing[model] = {}
-            for row in model.objects.filter(document=self.document).exclude(fingerprint="").order_by("pk"):
-                self.existing[model].setdefault(row.fingerprint, row)
-        obj = self.existing[model].get(fp)
-        if obj is not None and obj.review_state != SUGGESTED:
-            self.report.counts[kind]["kept"] += 1
-            return obj, False
-        if obj is None:
-            obj = model.objects.create(
-                document=self.document, fingerprint=fp, review_state=SUGGESTED, **values
-            )
-            sync_children(obj)
-            self.report.counts[kind]["added"] += 1
-            return obj, True
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
-        for name in changed:
-            setattr(obj, name, values[name])
-        if changed:
-            obj.save(update_fields=changed)
-        children_changed = sync_children(obj)
-        self.report.counts[kind]["updated" if changed or children_changed else "unchanged"] += 1
-        return obj, True
+        out, new, touched = [], [], []
+        for fp, values, children in items:
+            obj = self.existing[model].get(fp)
+            if obj is not None and obj.review_state != SUGGESTED:
+                self.report.counts[kind]["kept"] += 1
+            elif obj is None:
+                obj = model(document=self.document, fingerprint=fp, review_state=SUGGESTED, **values)
+                new.append(obj)
+                touched.append((obj, None, children))
+            else:
+                changed = [name for name, value in values.items() if _differs(obj, name, value)]
+                for name in changed:
+                    setattr(obj, name, values[name])
+                if changed:
+                    obj.save(update_fields=changed)
+                touched.append((obj, changed, children))
+            out.append(obj)
+        bulk_create_with_history(new, model)
+        for obj, changed, children in touched:
+            children_changed = children(obj)
+            state = "added" if changed is None else "updated" if changed or children_changed else "unchanged"
+            self.report.counts[kind][state] += 1
+        return out
+
+    def flush(self) -> None:
+        """Apply the planned child rows: deletions first, then creations (with history)."""
+        for model, pks in self.deletes.items():
+            model.objects.filter(pk__in=pks).delete()
+        for model, rows in self.creates.items():
+            bulk_create_with_history(rows, model)
 
     # -- kinds ---------------------------------------------------------------------------
     def organization(self, item: dict) -> tuple[M.Organization | None, list]:
@@ -171,7 +221,8 @@ class _Saver:
         self.report.counts["organizations"]["added" if created else "unchanged"] += 1
         return org, spans
 
-    def person(self, item: dict, fp: str) -> M.Person | None:
+    def person(self, item: dict):
+        """(values, children) for a person item, or None when it has no name or no verbatim evidence."""
         name = _text(item.get("name"), 300)
         spans = locate_evidence(self.document.text, item.get("evidence"))
         if not name or not spans:
@@ -197,25 +248,20 @@ class _Saver:
         names = [(name, "pseudonym" if values["pseudonym"] else "primary")]
         for alias in item.get("aliases") or []:
             alias = _text(alias, 300)
-            if alias and alias != name and all(alias != n for n, _ in names):
+            if alias and all(alias != n for n, _ in names):
                 names.append((alias, "kunya" if KUNYA.match(alias) else "alias"))
 
         def children(person) -> bool:
-            wanted = {(n, k) for n, k in names}
-            have = {(pn.name, pn.kind): pn for pn in person.names.all()}
-            stale = [pn.pk for key, pn in have.items() if key not in wanted]
-            M.PersonName.objects.filter(pk__in=stale).delete()
-            M.PersonName.objects.bulk_create(
-                M.PersonName(person=person, name=n, kind=k, script=script_of(n), normalized=" ".join(fold(n).split()))
-                for n, k in names if (n, k) not in have
+            names_changed = self.sync(
+                M.PersonName, self.names.get(person.pk, []), names, lambda row: (row.name, row.kind),
+                lambda k: M.PersonName(person=person, name=k[0], kind=k[1], script=script_of(k[0]),
+                                       normalized=" ".join(fold(k[0]).split())),
             )
-            evidence_changed = self.sync_evidence("person", person, spans)
-            return bool(stale) or len(have) - len(stale) != len(wanted) or evidence_changed
+            return self.sync_evidence("person", person, spans) or names_changed
 
-        person, _ = self.upsert("persons", M.Person, fp, values, children)
-        return person
+        return values, children
 
-    def event(self, item: dict, fp: str, refs: dict) -> M.Event | None:
+    def event(self, item: dict, refs: dict):
         spans = locate_evidence(self.document.text, item.get("evidence"))
         if item.get("type") not in V.EVENT_TYPES or not spans:
             self.report.counts["events"]["invalid"] += 1
@@ -243,24 +289,21 @@ class _Saver:
         }
 
         def children(event) -> bool:
-            wanted = sorted(
+            wanted = [
                 (role, obj.pk if isinstance(obj, M.Person) else None,
                  obj.pk if isinstance(obj, M.Organization) else None)
                 for role, obj in participants
+            ]
+            changed = self.sync(
+                M.EventParticipant, self.participants.get(event.pk, []), wanted,
+                lambda row: (row.role, row.person_id, row.organization_id),
+                lambda k: M.EventParticipant(event=event, role=k[0], person_id=k[1], organization_id=k[2]),
             )
-            have = sorted(event.participants.values_list("role", "person_id", "organization_id"))
-            changed = have != wanted
-            if changed:
-                event.participants.all().delete()
-                M.EventParticipant.objects.bulk_create(
-                    M.EventParticipant(event=event, role=r, person_id=p, organization_id=o) for r, p, o in set(wanted)
-                )
             return self.sync_evidence("event", event, spans) or changed
 
-        event, _ = self.upsert("events", M.Event, fp, values, children)
-        return event
+        return values, children
 
-    def claim(self, item: dict, fp: str) -> M.Claim | None:
+    def claim(self, item: dict):
         spans = locate_evidence(self.document.text, item.get("evidence"))
         quantity = item.get("quantity")
         if item.get("category") not in V.EVENT_TYPES or not isinstance(quantity, int) or not spans:
@@ -286,8 +329,7 @@ class _Saver:
             ),
             "extractor": item.get("extractor") or self.extractor,
         }
-        claim, _ = self.upsert("claims", M.Claim, fp, values, lambda c: self.sync_evidence("claim", c, spans))
-        return claim
+        return values, lambda c: self.sync_evidence("claim", c, spans)
 
     # -- the whole result ------------------------------------------------------------
     def save(self, result: dict) -> SaveReport:
@@ -297,13 +339,19 @@ class _Saver:
             item["extractor"] for kind in KINDS for item in result.get(kind) or [] if item.get("extractor")
         }
 
-        def fingerprints(kind):
+        def planned(kind, make):
+            """(item, fingerprint, values, children) of the valid items of one kind."""
             seen = Counter()
             for item in result.get(kind) or []:
+                if not isinstance(item, dict):
+                    self.report.counts[kind]["invalid"] += 1
+                    continue
                 key = item_key(kind, item, names)
                 seen[key] += 1
-                # Two items with the same key in one document stay two suggestions.
-                yield item, fingerprint(doc_id, kind, key if seen[key] == 1 else f"{key}#{seen[key]}")
+                plan = make(item)
+                if plan is not None:
+                    # Two items with the same key in one document stay two suggestions.
+                    yield item, fingerprint(doc_id, kind, key if seen[key] == 1 else f"{key}#{seen[key]}"), *plan
 
         refs: dict[str, object] = {}
         orgs = {}
@@ -314,30 +362,30 @@ class _Saver:
                 refs[item.get("id")] = orgs[item.get("id")] = org
                 org_spans.setdefault(org, [])
                 org_spans[org] += [span for span in spans if span not in org_spans[org]]
-        for org, spans in org_spans.items():
-            self.sync_evidence("organization", org, spans)
-        M.Evidence.objects.filter(document=self.document, organization__isnull=False).exclude(
-            organization__in=list(org_spans)
-        ).delete()
         for item in result.get("organizations") or []:
             parent = orgs.get(item.get("parent"))
             org = orgs.get(item.get("id"))
             if org is not None and parent is not None and org.parent_id is None and parent.pk != org.pk:
                 org.parent = parent
                 org.save(update_fields=["parent"])
+        for (target, pk), rows in self.evidence.items():
+            if target == "organization" and pk not in {org.pk for org in org_spans}:
+                self.deletes[M.Evidence] += [row.pk for row in rows]
+        for org, spans in org_spans.items():
+            self.sync_evidence("organization", org, spans)
 
-        produced = {kind: set() for kind in ("persons", "events", "claims")}
-        for item, fp in fingerprints("persons"):
-            person = self.person(item, fp)
-            if person is not None:
-                refs[item.get("id")] = person
-                produced["persons"].add(fp)
-        for item, fp in fingerprints("events"):
-            if self.event(item, fp, refs) is not None:
-                produced["events"].add(fp)
-        for item, fp in fingerprints("claims"):
-            if self.claim(item, fp) is not None:
-                produced["claims"].add(fp)
+        produced = {}
+        for kind, model, make in (
+            ("persons", M.Person, self.person),
+            ("events", M.Event, lambda item: self.event(item, refs)),
+            ("claims", M.Claim, self.claim),
+        ):
+            plans = list(planned(kind, make))
+            objects = self.upsert(kind, model, [(fp, values, children) for _, fp, values, children in plans])
+            produced[kind] = {fp for _, fp, _, _ in plans}
+            if kind == "persons":
+                refs.update((item.get("id"), obj) for (item, *_), obj in zip(plans, objects))
+        self.flush()
         self.remove_stale(produced, extractors)
         self.document.extracted_at = timezone.now()
         self.document.save(update_fields=["extracted_at"])
