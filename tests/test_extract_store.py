@@ -252,3 +252,13 @@ def test_same_key_twice_gives_two_suggestions(document):
     assert M.Event.objects.filter(type="arrest").count() == 2
     save_extraction(document, twice, "rules")
     assert M.Event.objects.filter(type="arrest").count() == 2
+
+
+def test_history_is_kept_for_new_rows_and_an_unchanged_rerun_writes_none(document):
+    save_extraction(document, result(), "rules")
+    models = (M.Person, M.PersonName, M.Event, M.EventParticipant, M.Claim, M.Evidence)
+    for model in models:
+        assert model.history.count() == model.objects.count() > 0, model
+    counts = {model: model.history.count() for model in models}
+    save_extraction(document, result(), "rules")
+    assert {model: model.history.count() for model in models} == counts
