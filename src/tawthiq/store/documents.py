@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from tawthiq.store.models import Document, Source
 from tawthiq.store.search import index_document
@@ -47,6 +48,15 @@ class StoreOutcome:
     note: str = ""
 
 
+def _retire_current(rows) -> None:
+    """The current version of a document id is current no more (saved, so its history shows it)."""
+    for pk, _, _, is_current, _ in rows:
+        if is_current:
+            old = Document.objects.get(pk=pk)
+            old.is_current = False
+            old.save(update_fields=["is_current"])
+
+
 def parse_published(value: str) -> dt.date | None:
     """A full ISO date becomes a date; partial ("2013-08", "2013") or other forms stay raw."""
     try:
@@ -70,24 +80,25 @@ def store_document(item: DocumentInput) -> StoreOutcome:
 
 
 def _store(item: DocumentInput, sha: str) -> StoreOutcome:
-    existing = Document.objects.filter(sha256=sha).first()
-    if existing is not None:
+    # One query for both questions: is this text stored, and which versions has this id?
+    rows = list(
+        Document.objects.filter(Q(sha256=sha) | Q(doc_id=item.doc_id)).values_list("pk", "doc_id", "version",
+                                                                                   "is_current", "sha256")
+    )
+    same_text = next((row for row in rows if row[4] == sha), None)
+    if same_text is not None:
+        existing = Document.objects.get(pk=same_text[0])
         if existing.doc_id != item.doc_id:
             return StoreOutcome(UNCHANGED, existing, f"same text as document {existing.doc_id!r}")
         if existing.is_current:
             return StoreOutcome(UNCHANGED, existing)
         # The file went back to an earlier version's text: that version is current again.
-        Document.objects.filter(doc_id=item.doc_id, is_current=True).update(is_current=False)
+        _retire_current(rows)
         existing.is_current = True
         existing.save(update_fields=["is_current"])
         return StoreOutcome(RESTORED, existing, f"back to version {existing.version}")
-    previous = list(
-        Document.objects.select_for_update().filter(doc_id=item.doc_id).only("id", "version", "is_current")
-    )
-    for old in previous:
-        if old.is_current:
-            old.is_current = False
-            old.save(update_fields=["is_current"])
+    previous = [row for row in rows if row[1] == item.doc_id]
+    _retire_current(previous)
     metadata = dict(item.metadata)
     published = parse_published(item.published) if item.published else None
     if item.published and published is None:
@@ -95,7 +106,7 @@ def _store(item: DocumentInput, sha: str) -> StoreOutcome:
     publisher = Source.objects.get_or_create(name=item.publisher[:300])[0] if item.publisher else None
     document = Document.objects.create(
         doc_id=item.doc_id,
-        version=max((old.version for old in previous), default=0) + 1,
+        version=max((row[2] for row in previous), default=0) + 1,
         is_current=True,
         title=item.title[:1000],
         publisher=publisher,

@@ -14,7 +14,6 @@ The web app reuses `search_documents` with its own queryset to hide protected do
 import html
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Optional
 
 from django.core.exceptions import EmptyResultSet
@@ -30,9 +29,27 @@ SNIPPET_CHARS = 240
 SCAN_CHUNK = 4000
 
 
+class _FoldTable(dict):
+    """str.translate table that folds each character the way tawthiq.text.fold does,
+    filled on first sight of a character. fold works character by character (a test
+    checks it), so translating with this table gives the same result at C speed."""
+
+    def __missing__(self, codepoint: int) -> str:
+        folded = self[codepoint] = fold(chr(codepoint))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_fast(text: str) -> str:
+    """tawthiq.text.fold(text), through a per-character cache (ingestion folds megabytes)."""
+    return text.translate(_FOLD_TABLE)
+
+
 def index_text(text: str) -> str:
     """The folded, space-separated words that go into the index for a document text."""
-    return " ".join(WORD.findall(fold(text)))
+    return " ".join(WORD.findall(fold_fast(text)))
 
 
 def index_document(document_id: int, text: str) -> None:
@@ -79,7 +96,7 @@ class QueryTerm:
 def parse_query(query: str) -> list[QueryTerm]:
     """Folded words of the query; a trailing * asks for a prefix match ("defect*")."""
     terms, seen = [], set()
-    for word, star in QUERY_TERM.findall(fold(query)):
+    for word, star in QUERY_TERM.findall(fold_fast(query)):
         for part in WORD.findall(word.replace("_", " ")):
             key = (part, bool(star))
             if key not in seen:
@@ -128,14 +145,17 @@ def search_documents(
     if document_ids is not None:
         scope = scope.filter(pk__in=list(document_ids))
     try:
-        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+        # No ORDER BY in the subquery (the model's default ordering would sort it for nothing).
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # e.g. document_ids=[]: nothing to search
         return []
     if connection.vendor == "sqlite":
         match = " ".join(f'"{t.word}"' + ("*" if t.prefix else "") for t in terms)
+        # `+rowid`: filter the matches by the scope. A bare `rowid IN (...)` lets FTS5 run the
+        # MATCH once per document in scope (37 s instead of 0.1 s for a common word in 20,000).
         sql = (
             f"SELECT rowid, -bm25({SQLITE_TABLE}) FROM {SQLITE_TABLE} "
-            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({scope_sql}) ORDER BY bm25({SQLITE_TABLE}) LIMIT %s"
+            f"WHERE {SQLITE_TABLE} MATCH %s AND +rowid IN ({scope_sql}) ORDER BY bm25({SQLITE_TABLE}) LIMIT %s"
         )
     elif connection.vendor == "postgresql":
         match = " & ".join(f"'{t.word}'" + (":*" if t.prefix else "") for t in terms)
@@ -158,16 +178,13 @@ def search_documents(
     return hits
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    return fold(ch)
-
-
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """Fold one character at a time; map[i] is the original offset of folded character i."""
+    if text.isascii():  # folding ASCII is lower-casing, one character for one (and 20x faster)
+        return text.lower(), list(range(len(text) + 1))
     pieces, offsets = [], []
     for index, ch in enumerate(text):
-        folded = _fold_char(ch) if ord(ch) > 0x7F or ch.isupper() else ch
+        folded = _FOLD_TABLE[ord(ch)]
         pieces.append(folded)
         offsets.extend([index] * len(folded))
     offsets.append(len(text))
@@ -183,7 +200,7 @@ def _matches_in(text: str, terms: list[QueryTerm], base: int = 0) -> list[tuple[
             start = offsets[word.start()]
             end = offsets[word.end() - 1] + 1
             # keep combining marks and tatweel that follow the last letter
-            while end < len(text) and _fold_char(text[end]) == "":
+            while end < len(text) and _FOLD_TABLE[ord(text[end])] == "":
                 end += 1
             spans.append((base + start, base + end))
     return spans
@@ -198,7 +215,7 @@ def _first_matches(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
             space = text.rfind(" ", position + SCAN_CHUNK // 2, end)
             end = space if space > 0 else end
         chunk = text[position:end]
-        if any(term.word in fold(chunk) for term in terms):
+        if any(term.word in fold_fast(chunk) for term in terms):
             spans = _matches_in(chunk, terms, position)
             if spans:
                 return spans
