@@ -274,3 +274,23 @@ def test_extract_command_stops_cleanly_when_the_endpoint_is_unreachable(settings
     result = CliRunner().invoke(app, ["extract", "--backend", "llm"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "cannot reach the LLM endpoint" in " ".join(result.output.split())
+
+
+@pytest.mark.django_db
+def test_protected_documents_are_not_sent_to_the_llm_unless_asked(llm_server, settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from tawthiq.cli import app
+    from tawthiq.extract.run import RulesBackend
+    from tawthiq.store import models as M
+
+    monkeypatch.setattr(RulesBackend, "extract", lambda self, document: Extraction({}))
+    settings.LLM_URL = llm_server.url
+    M.Document.objects.create(doc_id="fict-protected", text=TEXT, sha256="2" * 64, protected=True)
+    result = CliRunner().invoke(app, ["extract", "--backend", "llm"])
+    assert result.exit_code == 0
+    assert "1 protected documents were not sent to the LLM" in " ".join(result.output.split())
+    assert llm_server.requests == [] and not M.Person.objects.exists()
+    result = CliRunner().invoke(app, ["extract", "--backend", "llm", "--force", "--send-protected"])
+    assert result.exit_code == 0 and len(llm_server.requests) == 1
+    assert M.Person.objects.filter(protected=True).count() == 2

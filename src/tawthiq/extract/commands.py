@@ -31,6 +31,8 @@ def extract(
     document: list[str] = typer.Option(None, "--document", help="Only this document id (repeatable); always re-extracted."),
     all_versions: bool = typer.Option(False, "--all-versions", help="Also earlier versions of the documents."),
     force: bool = typer.Option(False, "--force", help="Re-extract documents that were extracted before."),
+    send_protected: bool = typer.Option(
+        False, "--send-protected", help="Also send protected documents to the LLM endpoint (default: rules only)."),
 ) -> None:
     """Extract persons, organisations, events and claims from the ingested documents as suggestions.
 
@@ -50,7 +52,8 @@ def extract(
     from tawthiq.store.models import Document
 
     try:
-        chosen = get_backend(backend, llm_url=settings.LLM_URL, llm_model=settings.LLM_MODEL, llm_key=settings.LLM_KEY)
+        chosen = get_backend(backend, llm_url=settings.LLM_URL, llm_model=settings.LLM_MODEL, llm_key=settings.LLM_KEY,
+                             send_protected=send_protected)
     except BackendUnavailable as exc:
         fail(str(exc))
     documents = _selected_documents(document, all_versions)
@@ -69,7 +72,8 @@ def extract(
             doc = Document.objects.select_related("publisher").get(pk=pk)
             yield DocumentInput(
                 doc_id=doc.doc_id, text=doc.text, published=doc.published, language=doc.language or None,
-                title=doc.title or None, publisher=doc.publisher.name if doc.publisher_id else None, ref=doc,
+                title=doc.title or None, publisher=doc.publisher.name if doc.publisher_id else None,
+                protected=doc.protected, ref=doc,
             )
 
     def save(doc: DocumentInput, result: dict, extractor: str):
@@ -99,6 +103,9 @@ def extract(
     if backend == "llm":
         console.print(f"LLM items dropped because a quote was not verbatim in the document: {summary.dropped}; "
                       f"outside the vocabulary or incomplete: {summary.invalid}")
+        if summary.withheld:
+            console.print(f"{summary.withheld} protected documents were not sent to the LLM (rules only; "
+                          "--send-protected sends them)")
     if summary.failed:
         fail(f"{len(summary.failed)} of {total} documents failed (see the errors above)")
 

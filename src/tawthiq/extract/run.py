@@ -25,6 +25,7 @@ class DocumentInput:
     language: str | None = None
     title: str | None = None
     publisher: str | None = None
+    protected: bool = False
     ref: object = None  # the caller's handle on the stored document
 
 
@@ -35,6 +36,7 @@ class Extraction:
     result: dict
     dropped: int = 0  # items whose quote was not found verbatim in the document
     invalid: int = 0  # items outside the vocabulary or without the required fields
+    withheld: bool = False  # a protected document the second backend was not given
 
 
 class Backend(Protocol):
@@ -61,24 +63,32 @@ class RulesBackend:
 
 
 class MergedBackend:
-    """The rules' result with a second backend's merged in; items keep the name of who found them."""
+    """The rules' result with a second backend's merged in; items keep the name of who found them.
 
-    def __init__(self, extra: Backend, base: Backend | None = None):
+    Protected documents are not sent to the second backend (an outside service, as a
+    rule) unless `send_protected`: they get the rules' result alone.
+    """
+
+    def __init__(self, extra: Backend, base: Backend | None = None, *, send_protected: bool = False):
         self.base = base or RulesBackend()
         self.extra = extra
         self.name = extra.name
+        self.send_protected = send_protected
 
     def extract(self, document: DocumentInput) -> Extraction:
         base = self.base.extract(document).result
         for kind in KINDS:
             for item in base.get(kind) or []:
                 item.setdefault("extractor", self.base.name)
+        if document.protected and not self.send_protected:
+            return Extraction(base, withheld=True)
         extra = self.extra.extract(document)
         merged = merge_results(base, extra.result, extra_extractor=self.extra.name)
         return Extraction(merged, dropped=extra.dropped, invalid=extra.invalid)
 
 
-def get_backend(name: str, *, llm_url: str = "", llm_model: str = "", llm_key: str = "") -> Backend:
+def get_backend(name: str, *, llm_url: str = "", llm_model: str = "", llm_key: str = "",
+                send_protected: bool = False) -> Backend:
     """The backend called `name`; BackendUnavailable says why it cannot be used."""
     if name == "rules":
         return RulesBackend()
@@ -87,7 +97,7 @@ def get_backend(name: str, *, llm_url: str = "", llm_model: str = "", llm_key: s
 
         if not llm_url.strip():
             raise BackendUnavailable("the llm backend needs TAWTHIQ_LLM_URL (an OpenAI-compatible endpoint)")
-        return MergedBackend(LLMBackend(llm_url, model=llm_model, key=llm_key))
+        return MergedBackend(LLMBackend(llm_url, model=llm_model, key=llm_key), send_protected=send_protected)
     raise BackendUnavailable(f"unknown backend {name!r} (choose from rules, llm)")
 
 
@@ -96,6 +106,7 @@ class RunSummary:
     documents: int = 0
     dropped: int = 0
     invalid: int = 0
+    withheld: int = 0
     counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     failed: list[tuple[str, str]] = field(default_factory=list)
 
@@ -131,6 +142,7 @@ def run_extraction(
             summary.documents += 1
             summary.dropped += extraction.dropped
             summary.invalid += extraction.invalid
+            summary.withheld += extraction.withheld
             for kind in KINDS:
                 summary.counts[kind].update(counts.get(kind, {}))
         on_done(document, error)
