@@ -49,7 +49,8 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                      r"\bcommander (?:of|in) (?:one of )?the (?:small )?(?:opposition|rebel)|"
                      r"\bspent\b[^.;]{0,40}\bwith\s+(?:a|the|an)\s+(?:\w+\s+)?(?:faction|armed group|rebel group|opposition group)", 0),
     ("left_group", r"\b(?:leave|left|quit|leaving)\s+the\s+(?:group|faction|organi[sz]ation|movement)\b", I),
-    ("reconciliation", r"\b(?:took|take|taking|taken)\s+part\s+in\s+the\s+(?:reconciliation|settlement)\b|"
+    ("reconciliation", r"\b(?:took|take|taking|taken)\s+part\s+in\s+the\s+(?:\d{4}\s+)?(?:reconciliation|settlement)\b|"
+                       r"\bappl(?:y|ied|ying)\s+(?:to\s+settle|for\s+(?:a\s+)?(?:settlement|status settlement))\b|"
                        r"\bjoin(?:ed|ing)\s+the\s+(?:reconciliation|settlement)\b|\bturn(?:ed|ing)\s+(?:himself|herself|themselves)\s+in\b|"
                        r"\bsettled (?:his|her|their) (?:status|situation)\b|\bmembers of the reconciliation\b|"
                        r"\b(?:signed|signing|accepted|accepting|concluded|made)\s+(?:a|the|an?\s+\w+|his|her|their)\s+(?:reconciliation|settlement)\b|\bhanded (?:himself|themselves) over\b", I),
@@ -61,34 +62,42 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                      r"\brecalled\s+to\s+(?:military\s+|reserve\s+)?(?:service|the army)\b|\bcalled up\b", I),
     ("arrest", r"\barrested\b|\bdetained\b|\b(?:his|her|['’]s)\]?\s+arrest\b|\babducted\b|\bkidnapped\b|\bapprehended\b|"
                r"\bpicked up by\b|\bled (?:him|her) away\b|\btook (?:him|her) (?:away|from)\b|"
-               r"\bstopped at (?:a|the)\b[^.;]{0,40}\bcheckpoint\b", I),
+               r"\bstopped at (?:a|the|that|this)\b[^.;]{0,40}\bcheckpoint\b", I),
     ("imprisonment", r"\b(?:taken|transferred|moved|sent|referred|brought)\s+to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?"
                      r"(?:Branch|Prison|prison|branch|Airport|building|Directorate)\b|\bended up in\b|\bheld (?:in|at)\b|"
                      r"\bimprisoned\s+(?:in|at)\b|\bjailed\s+(?:in|at)\b|\blater to\s+(?:the\s+)?[A-Z]|"
-                     r"\breleased\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?[A-Z]|\bwhere (?:he|she) had been (?:held|detained)\b", 0),
+                     r"\breleased\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?[A-Z]|\bwhere (?:he|she) had been (?:held|detained)\b|"
+                     r"\b(?:taken|transferred|moved|sent|referred)\s+to\s+the\s+military\s+police\b|"
+                     r"\b(?:saw|seen|met)\s+(?:him|her|[A-Z][\w-]+)\s+in\s+(?:the\s+)?[A-Z][\w-]+\s+(?:Military\s+)?(?:Prison|Branch)", 0),
     ("enforced_disappearance", r"\bforcibly disappeared\b|\bdisappeared\b|\bto an unknown (?:location|destination|place)\b|"
                                r"\bwhereabouts (?:are |remain |is |remained )?unknown\b|\blost contact with (?:him|her)\b|"
                                r"\bfate (?:is |remains |remained )?unknown\b|\bno (?:news|information) (?:about|of) (?:him|his fate)\b|"
                                r"\bdo(?:es)? not know anything about him\b|\bwhere (?:he|she) is (?:being )?(?:held|detained)\b|"
-                               r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b", I),
+                               r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b|"
+                               r"\bwhere (?:he|she) (?:was|is|had been) (?:being )?(?:held|detained)\b|"
+                               r"\bwhereabouts were unknown\b", I),
     ("torture", r"\btortur(?:ed|e|ing)\b", I),
     ("death", r"\b(?:was|were|been|got|is)\s+(?:\w+\s+)?(?:killed|executed|martyred)\b|\bdied\b|"
               r"(?<!notified of )(?<!informed of )(?<!news of )(?<!notified about )(?<!informed about )(?<!until )"
               r"\b(?:his|her)\s+death\b|"
-              r"\bkilled (?:him|in)\b|\blost (?:his|her) life\b|\bhis fate was death\b", I),
+              r"\bkilled (?:him|in)\b|\blost (?:his|her) life\b|\bhis fate was death\b|"
+              r"\bshot\s+(?:him|her|[A-Z][\w-]+)(?:\s+dead)?\b|\bwas\s+shot\s+dead\b", I),
     ("death_notification", r"\bnotified (?:of|about) (?:his|her|the) death\b|\binformed (?:of|about) (?:his|her) death\b|"
                            r"\bdeath certificate\b|\bnotified that (?:he|she) (?:had )?died\b|"
-                           r"\b(?:was|were)\s+(?:told|informed|notified)\b[^.;]{0,80}?\bthat\b[^.;]{0,60}?\b(?:had\s+)?died\b", I),
+                           r"\b(?:was|were)\s+(?:told|informed|notified)\b[^.;]{0,80}?\bthat\b[^.;]{0,60}?\b(?:had\s+)?died\b|"
+                           r"\binformed\s+(?:them|the family|his family|her family)\s+that\b[^.;]{0,40}?\bdied\b|"
+                           r"\bdeath\s+(?:record|notice|notification|certificate)\b", I),
     ("body_handover", r"\b(?:delivered|handed over|returned|received|handed)\s+(?:[\w’'-]+\s+){0,4}?(?:body|remains|corpse)\b|"
-                      r"\b(?:body|corpse)\s+was\s+(?:delivered|handed|returned)\b", I),
+                      r"\b(?:body|corpse|remains)\b[^.;]{0,80}?\b(?:was|were)\s+(?:delivered|handed|returned)\b", I),
     ("extortion", r"\bbrib(?:ed|ery|e|es|ing)\b|\bransom\b|\bwastas?\b|"
                   r"\bfor\s+(?:[\d,.]+|\w+\s+(?:million|thousand))\s+(?:US\s+)?(?:dollars|liras?|pounds|SYP|USD)\b|\bpaid\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|\$|SYP|USD)|"
                   r"\b(?:demanded|extorted)\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|money)", I),
     ("reprisal", r"\b(?:burned|burnt|confiscated|seized|demolished|looted)\s+(?:his|her|their)\s+(?:house|home|property|land|shop)|"
                  r"\barrested (?:his|her) (?:father|brother|mother|wife|son|family)\b|"
-                 r"\b(?:his|her|their) (?:house|home|property|land|shop|farm)\b[^.;]{0,30}?\b(?:was|were)\s+(?:\w+\s+)?"
+                 r"\b(?:his|her|their|the family|the family's) (?:house|home|property|land|shop|farm)\b[^.;]{0,30}?\b(?:was|were|had been)\s+(?:\w+\s+)?"
                  r"(?:burned|burnt|confiscated|seized|demolished|looted|destroyed)", I),
-    ("promotion", r"\bpromoted\b|\bhonorary\s+(?:captain|rank|major|colonel|lieutenant|general)\b|\bposthumous(?:ly)?\s+(?:promoted|rank)", I),
+    ("promotion", r"\bpromoted\b|\b(?:was|were)\s+made\s+an?\s+(?:sergeant|corporal|lieutenant|captain|major|colonel|general|"
+                  r"brigadier|officer)\b|\bhonorary\s+(?:captain|rank|major|colonel|lieutenant|general)\b|\bposthumous(?:ly)?\s+(?:promoted|rank)", I),
 ]]
 # Cheap substring tests that must pass before a type's full pattern runs (speed).
 KEYWORDS = {
@@ -96,28 +105,28 @@ KEYWORDS = {
     "service": ("serv", "officer", "soldier", "conscript", "worker", "spent", "joined", "worked", "corporal", "sergeant",
                 "lieutenant", "captain", "major", "colonel", "pilot", "recruit", "post", "position", "base", "driver",
                 "clerk", "guard", "cook", "medic", "mechanic", "technician", "gunner"),
-    "deployment": ("deploy", "posted", "station", "transferred", "dispatched", "positions", "unit", "withdrew",
+    "deployment": ("deploy", "posted", "sent", "moved", "positions", "station", "transferred", "dispatched", "positions", "unit", "withdrew",
                    "frontline", "front line", "front"),
-    "defection_attempt": ("defect",),
-    "defection": ("defect", "desert", "split from", "fleeing", "walked away", "abandoned", "left his", "left her"),
+    "defection_attempt": ("defect", "tried", "attempted", "trying"),
+    "defection": ("defect", "desert", "split from", "fleeing", "walked away", "abandoned", "left"),
     "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached"),
     "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent"),
     "left_group": ("leav", "left", "quit"),
-    "reconciliation": ("part in", "reconcil", "settle", "turn", "handed"),
+    "reconciliation": ("part in", "reconcil", "settle", "turn", "handed", "appl"),
     "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted", "back",
                      "recalled", "called up"),
     "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up", "away", "took", "checkpoint"),
-    "imprisonment": ("taken", "transferred", "moved", "sent", "referred", "brought", "ended up", "held", "imprison",
+    "imprisonment": ("taken", "saw", "seen", "met", "transferred", "moved", "sent", "referred", "brought", "ended up", "held", "imprison",
                      "jailed", "later to", "released", "where he", "where she"),
-    "enforced_disappearance": ("disappear", "unknown", "lost contact", "news", "information", "know anything",
+    "enforced_disappearance": ("disappear", "whereabouts", "held", "detained", "unknown", "lost contact", "news", "information", "know anything",
                                "where he", "where she", "heard nothing"),
     "torture": ("tortur",),
-    "death": ("kill", "execut", "martyr", "died", "death", "lost his", "lost her"),
-    "death_notification": ("notified", "informed", "certificate", "told"),
+    "death": ("kill", "shot", "execut", "martyr", "died", "death", "lost his", "lost her"),
+    "death_notification": ("notified", "informed", "certificate", "told", "death record", "death notice", "death notification"),
     "body_handover": ("body", "remains", "corpse"),
     "extortion": ("brib", "ransom", "wasta", "paid", "demanded", "extort", "dollars", "lira", "pounds", "syp", "usd"),
-    "reprisal": ("burn", "confiscat", "seized", "demolish", "loot", "destroyed", "arrested his", "arrested her"),
-    "promotion": ("promot", "honorary", "posthum"),
+    "reprisal": ("burn", "seized", "confiscat", "seized", "demolish", "loot", "destroyed", "arrested his", "arrested her"),
+    "promotion": ("promot", "made a", "made an", "honorary", "posthum"),
 }
 # Death also follows from a notification or a body handed over.
 IMPLIES_DEATH = {"death_notification", "body_handover"}

@@ -27,11 +27,13 @@ LATIN = re.compile(r"[A-Za-z]")
 ORIGIN_LINK = re.compile(
     r"^(?:['’]s\s+(?:home\s*)?(?:town|village|city)\s+(?:of\s+|in\s+)(?:the\s+)?(?:\w+\s+)?|"
     r",?\s*(?:(?:a|an)\s+(?:\d{1,2}[- ]years?[- ]old\s+)?(?:[\w-]+\s+){0,3}?|\d{1,2}(?:[- ]years?[- ]old)?,?\s+)?"
-    r"(?:from|native of|hails from|originally from)\s+(?:the\s+)?(?:(?:town|village|city|countryside|province|governorate|"
+    r"(?:(?:is|was|comes|came)\s+(?:originally\s+)?)?(?:from|native of|hails from|originally from)\s+(?:the\s+)?(?:(?:town|village|city|countryside|province|governorate|"
     r"district|region)\s+of\s+(?:the\s+)?)?(?:(?:north|south|east|west)\w*\s+)?(?:countryside\s+of\s+)?)$")
 FAMILY_PLACE = re.compile(r"\b(?:to|with|visit(?:ed)?)\s+(?:his|her)\s+family\s+in\s+(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$")
 PSEUDONYM_NOTICE = re.compile(r"\b(?:all|the)\s+(?:sources|names|interviewees|people interviewed)\b[^.]{0,60}\b(?:pseudonyms?|"
                               r"changed|not their real names)", re.I)
+NAME_CHANGED = re.compile(r"\b(?:witness|source|interviewee|defector|his|her)['’]?s?\s+(?:real\s+|full\s+)?name\s+"
+                          r"(?:has been|was|is)\s+(?:changed|withheld)|\bis not (?:his|her) real name\b", re.I)
 BYLINE = re.compile(r"^\s*(?:By|Written by|Reporting by|Translated by)\s+|(?:translated (?:into English )?by|reports\.?$)", re.I)
 VICTIM_EVENTS = {"arrest", "imprisonment", "enforced_disappearance", "torture", "death", "extortion", "reprisal",
                  "body_handover", "death_notification"}
@@ -73,6 +75,8 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
             continue
         if PSEUDONYM_NOTICE.search(s):
             pseudonym_notice = True
+        if NAME_CHANGED.search(s) and persons.focus is not None:
+            persons.get(persons.narrator if persons.narrator is not None else persons.focus).pseudonym = True
         words = sentence.words
         hits = [(words[i][0], words[j - 1][1], entry) for i, j, entry in gaz.match(words, s)]
         dates = find_dates(s, pub)

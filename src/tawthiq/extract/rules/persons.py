@@ -107,6 +107,13 @@ OBJECT_BEFORE = re.compile(r"\b(?:to|of|for|with|about|from|close to|near|agains
 INDEFINITE_NOMINAL = re.compile(r"\b(?:of|was|is|,)\s+an?\s+(?:\d{1,2}-year-old\s+)?(?:(?:young|former|defected|retired|dissident)\s+)?"
                                 r"(?P<noun>officer|defector|soldier|conscript|young man|man|detainee|lieutenant|captain|"
                                 r"colonel|major|sergeant|corporal)\s+(?:who|from|whose)\b")
+WITNESS_BEFORE = re.compile(r"(?:\b[Ww]itness|\b[Tt]estimony of|\b[Nn]arrator|\b[Tt]old by|\b[Ii]nterviewee)\s*:?\s*(?:is\s+)?$")
+FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself|we|We|our|Our|us)\b")
+ZERO_SUBJECT = re.compile(r"(?:Defected|Deserted|Arrested|Detained|Abducted|Kidnapped|Transferred|Moved|Taken|Sent|Held|"
+                          r"Released|Killed|Executed|Tortured|Conscripted|Drafted|Enlisted|Volunteered|Joined|Served|Fled|"
+                          r"Escaped|Crossed|Returned|Settled|Disappeared|Died|Graduated|Promoted|Deployed|Stationed|"
+                          r"Posted|Lives|Lived|Worked|Left|Tried|Attempted|Signed|Handed|Summoned|"
+                          r"An? (?:former |young )?(?:conscript|soldier|officer|defector|sergeant|corporal|private|recruit))\b")
 PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family)\b")
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
@@ -176,6 +183,7 @@ class PersonRegistry:
         self.by_skeleton: dict[str, list[int]] = {}
         self.focus: int | None = None
         self.cataphora: int | None = None  # "an officer who ..." named only in the next sentence
+        self.narrator: int | None = None  # "About the witness: X, 30, ...": the "I" of a testimony
 
     def get(self, pid: int) -> Person:
         person = self.persons[pid]
@@ -308,7 +316,8 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             len(words) > 1 and SPEECH_BEFORE.search(before))
         apposition = APPOSITION.match(after) or TITLE_AFTER.match(after)
         named = bool(title and title.group("named"))
-        strong = bool(rank or age_before or age_after or named or (title and title.group("title")))
+        witness = bool(WITNESS_BEFORE.search(before))
+        strong = bool(rank or age_before or age_after or named or witness or (title and title.group("title")))
         particle = _has_particle(cand.text)
         kunya = words[0] in ("Abu", "Abou", "Umm") and len(words) >= 2
 
@@ -366,6 +375,9 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         _add_evidence(person, text, offset, cand.start, cand.end)
         if not modifier:
             registry.focus = person.pid
+        if witness and registry.narrator is None:
+            registry.narrator = person.pid
+            person.roles.add("source")
 
     # "the corporal": a person known so far only by rank, or the person in focus with that rank.
     for m in RANK_NOMINAL.finditer(text):
@@ -386,6 +398,13 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         mentions.append(PersonMention(m.start("noun"), m.end("noun"), person.pid, "nominal"))
         registry.cataphora = person.pid
         registry.focus = person.pid
+
+    # A clause without a subject ("Defected in 2012 and joined ...", "Arrested on 3 May"): the person in focus.
+    if registry.focus is not None and ZERO_SUBJECT.match(text) and not any(pm.start < 3 for pm in mentions):
+        mentions.append(PersonMention(0, 0, registry.get(registry.focus).pid, "pronoun"))
+    if registry.narrator is not None:
+        narrator = registry.get(registry.narrator).pid
+        mentions.extend(PersonMention(m.start(), m.end(), narrator, "pronoun") for m in FIRST_PERSON.finditer(text))
 
     mentions.sort(key=lambda pm: pm.start)
     # Pronouns: the nearest person before them in this sentence, else the focus.
