@@ -35,6 +35,7 @@ demo: install
 bench: bench-ingest bench-extract bench-resolve bench-web
 
 bench-ingest: install
+	$(BIN)/python benchmarks/bench_ingest.py
 bench-extract: install
 	$(BIN)/python benchmarks/bench_extract.py
 # Synthetic records at 10k, 100k and 1M (BENCH_SIZES=10000 for a quick run).
