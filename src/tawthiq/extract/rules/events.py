@@ -205,6 +205,15 @@ def _durations(event: Event, kind: str, text: str, start: int, dates: list[DateM
                 event.date, event.date_end = _shift(anchor.value[:7], months), anchor.value
 
 
+# List bulletins: "Defection: August 2012, from the Air Defence Command" is an event of the label's type.
+LABELS = {"defection": "defection", "defected": "defection", "arrest": "arrest", "arrested": "arrest", "detention": "arrest",
+          "death": "death", "killed": "death", "reconciliation": "reconciliation", "settlement": "reconciliation",
+          "disappearance": "enforced_disappearance", "enforced disappearance": "enforced_disappearance",
+          "imprisonment": "imprisonment", "conscription": "conscription", "escape": "escape", "torture": "torture",
+          "unit": "service", "promotion": "promotion"}
+LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{1,24}):\s*")
+
+
 def find_events(text: str, offset: int, persons: list, orgs: list, places: list, dates: list[DateMention],
                 org_kinds: dict[str, tuple[str, str | None]]) -> list[Event]:
     """Events of one sentence. `persons`/`orgs`/`places` are mentions with sentence offsets."""
@@ -212,6 +221,8 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
     shifts = [(m.start(), m.end(), int(m.group("n")) if m.group("n").isdigit() else NUMBERS[m.group("n").lower()],
                m.group("unit").lower().startswith("year")) for m in AFTER_SHIFT.finditer(text)]
     low = text.lower()
+    label = LABEL.match(text)
+    label_type = LABELS.get(label.group("label").lower()) if label else None
     for kind, pattern in TRIGGERS:
         if not any(k in low for k in KEYWORDS[kind]):
             continue
@@ -269,6 +280,19 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             events.append(event)
             if kind in IMPLIES_DEATH:
                 events.append(Event("death", [subject], manner="unknown", evidence=list(event.evidence)))
+    if label_type and not any(e.type == label_type for e in events):
+        subject = _subject(persons, label.end(), label.end(), text)
+        if subject is not None:
+            event = Event(label_type, [subject])
+            value_dates = [d for d in dates if d.value and d.start >= label.end()]
+            event.date = value_dates[0].value if value_dates else None
+            event.agents = [o.key for o in orgs if o.start >= label.end()][:2]
+            near = [p for p in places if p.start >= label.end()]
+            event.place = near[0].phrase(text) if near else None
+            if label_type == "death":
+                event.manner = next((name for name, rx in MANNERS if rx.search(text)), "unknown")
+            event.evidence.append((offset, offset + len(text)))
+            events.append(event)
     return events
 
 

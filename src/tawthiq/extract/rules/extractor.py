@@ -32,6 +32,9 @@ ORIGIN_LINK = re.compile(
 FAMILY_PLACE = re.compile(r"\b(?:to|with|visit(?:ed)?)\s+(?:his|her)\s+family\s+in\s+(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$")
 PSEUDONYM_NOTICE = re.compile(r"\b(?:all|the)\s+(?:sources|names|interviewees|people interviewed)\b[^.]{0,60}\b(?:pseudonyms?|"
                               r"changed|not their real names)", re.I)
+RECORD_FIELD = re.compile(r"^(?P<label>Rank|Age|From|Origin|Hometown|Home town|Place of origin)\s*:\s*(?P<value>\S.*)$", re.I)
+RANK_VALUE = re.compile(r"(?:lieutenant colonel|brigadier general|major general|first lieutenant|1st lieutenant|second lieutenant|"
+                        r"2nd lieutenant|warrant officer|lieutenant|colonel|captain|major|general|sergeant|corporal|private)\b")
 NAME_CHANGED = re.compile(r"\b(?:witness|source|interviewee|defector|his|her)['’]?s?\s+(?:real\s+|full\s+)?name\s+"
                           r"(?:has been|was|is)\s+(?:changed|withheld)|\bis not (?:his|her) real name\b", re.I)
 BYLINE = re.compile(r"^\s*(?:By|Written by|Reporting by|Translated by)\s+|(?:translated (?:into English )?by|reports\.?$)", re.I)
@@ -89,6 +92,7 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         date_spans = [(d.start, d.end) for d in dates]
         mentions = find_persons(s, offset, hits, org_spans + date_spans, place_spans, persons)
         _origins(s, mentions, places, persons)
+        _record_fields(s, places, persons)
         org_kinds = {k: (o.kind, o.side) for k, o in orgs.orgs.items()}
         events.extend(find_events(s, offset, mentions, org_mentions, places, dates, org_kinds))
         attribution = attribution_of(s) or _speaker(s, mentions, persons) or _org_source(s, org_mentions, orgs)
@@ -138,6 +142,24 @@ def _origins(s: str, mentions, places, persons: PersonRegistry) -> None:
                 person = persons.get(m.pid)
                 person.origin = person.origin or place.name
                 break
+
+
+def _record_fields(s: str, places, persons: PersonRegistry) -> None:
+    """List bulletins: 'Rank: Corporal', 'Age: 26', 'From: Kafr Nabuda, Hama' describe the record's person."""
+    m = RECORD_FIELD.match(s)
+    if not m or persons.focus is None:
+        return
+    person = persons.get(persons.focus)
+    label, value = m.group("label").lower(), m.group("value")
+    if label == "rank":
+        rank = RANK_VALUE.match(value.lower())
+        person.rank = person.rank or (rank.group(0).replace("1st", "first").replace("2nd", "second") if rank else None)
+    elif label == "age" and value[:3].strip().isdigit():
+        person.age = person.age or int(value[:3].strip())
+    elif label in ("from", "origin", "hometown", "home town", "place of origin"):
+        named = [p for p in places if p.start >= m.start("value") and p.kind != "facility"]
+        first = value.split(",")[0].strip()
+        person.origin = person.origin or (named[0].name if named and named[0].start == m.start("value") else first)
 
 
 def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:

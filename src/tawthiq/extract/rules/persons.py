@@ -107,13 +107,18 @@ OBJECT_BEFORE = re.compile(r"\b(?:to|of|for|with|about|from|close to|near|agains
 INDEFINITE_NOMINAL = re.compile(r"\b(?:of|was|is|,)\s+an?\s+(?:\d{1,2}-year-old\s+)?(?:(?:young|former|defected|retired|dissident)\s+)?"
                                 r"(?P<noun>officer|defector|soldier|conscript|young man|man|detainee|lieutenant|captain|"
                                 r"colonel|major|sergeant|corporal)\s+(?:who|from|whose)\b")
+FIELD_NAME = re.compile(r"^\s*(?:Full\s+)?[Nn]ame\s*:\s*[\"“]?$")
 WITNESS_BEFORE = re.compile(r"(?:\b[Ww]itness|\b[Tt]estimony of|\b[Nn]arrator|\b[Tt]old by|\b[Ii]nterviewee)\s*:?\s*(?:is\s+)?$")
 FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself|we|We|our|Our|us)\b")
-ZERO_SUBJECT = re.compile(r"(?:Defected|Deserted|Arrested|Detained|Abducted|Kidnapped|Transferred|Moved|Taken|Sent|Held|"
-                          r"Released|Killed|Executed|Tortured|Conscripted|Drafted|Enlisted|Volunteered|Joined|Served|Fled|"
-                          r"Escaped|Crossed|Returned|Settled|Disappeared|Died|Graduated|Promoted|Deployed|Stationed|"
-                          r"Posted|Lives|Lived|Worked|Left|Tried|Attempted|Signed|Handed|Summoned|"
-                          r"An? (?:former |young )?(?:conscript|soldier|officer|defector|sergeant|corporal|private|recruit))\b")
+ZERO_VERBS = (r"Defected|Deserted|Arrested|Detained|Abducted|Kidnapped|Transferred|Moved|Taken|Sent|Held|Released|Killed|"
+              r"Executed|Tortured|Conscripted|Drafted|Enlisted|Volunteered|Joined|Served|Fled|Escaped|Crossed|Returned|"
+              r"Settled|Disappeared|Died|Graduated|Promoted|Deployed|Stationed|Posted|Lives|Lived|Worked|Left|Tried|"
+              r"Attempted|Signed|Handed|Summoned|An? (?:former |young )?(?:conscript|soldier|officer|defector|sergeant|"
+              r"corporal|private|recruit)")
+# Field labels of list bulletins ("Arrest: detained on 3 July ...") whose value is about the record's person.
+FIELD_LABEL = r"(?!(?:Note|Editor['’]s note|Source|Sources|Photo|Credit|Update|Correction|Translation|Read more)\s*:)[A-Z][A-Za-z ]{1,24}:\s*"
+ZERO_SUBJECT = re.compile(rf"(?:{FIELD_LABEL})?(?:{ZERO_VERBS})\b|{FIELD_LABEL}(?:[a-z\d]|(?:January|February|March|April|May|June|"
+                          rf"July|August|September|October|November|December)\b)")
 PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family)\b")
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
@@ -121,7 +126,7 @@ PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|h
                              r"a nom de guerre|an alias)", re.I)
 PSEUDONYM_LATER = re.compile(r"^[^.;]*?\b(?:whose (?:real )?name (?:has been|was|is) (?:changed|withheld)|not (?:his|her) real name|"
                              r"(?:gave|give|gives|uses|used|using|asked to use|requested to use) only (?:his|her) first name|"
-                             r"(?:is|was) a pseudonym|(?:his|her) name has been changed)", re.I)
+                             r"(?:is|was) a pseudonym|(?:his|her) name has been changed|nom de guerre|real name withheld)", re.I)
 PLACE_AFTER = re.compile(r"^['’]?\s+(?:checkpoint|camp|prison|village|town|road|highway|street|neighbou?rhood|district|square|"
                          r"hospital|airport|airbase|base|barracks|crossing|area|region|countryside|mountains?|valley|river|"
                          r"mosque|school|plain|dam|bridge|junction|roundabout|market|quarter|suburb|governorate|province)\b", re.I)
@@ -315,7 +320,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         speech = (SPEECH_AFTER.match(after) and not OBJECT_BEFORE.search(before)) or (
             len(words) > 1 and SPEECH_BEFORE.search(before))
         apposition = APPOSITION.match(after) or TITLE_AFTER.match(after)
-        named = bool(title and title.group("named"))
+        named = bool(title and title.group("named")) or bool(FIELD_NAME.search(before))
         witness = bool(WITNESS_BEFORE.search(before))
         strong = bool(rank or age_before or age_after or named or witness or (title and title.group("title")))
         particle = _has_particle(cand.text)
