@@ -42,38 +42,45 @@ def counts_table(records: dict[str, dict], gold: dict[str, dict]) -> Table:
     return table
 
 
+def _short(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def examples(records: dict[str, dict], limit: int) -> list[Table]:
+    """A few rows of each kind; `doc` is the document id up to its first underscore."""
     persons = Table(title="Some persons")
-    for column in ("name", "rank", "age", "origin", "roles", "document"):
+    for column in ("name", "rank", "age", "origin", "roles", "doc"):
         persons.add_column(column)
     events = Table(title="Some events")
-    for column in ("type", "who", "date", "place", "evidence", "document"):
+    for column in ("type", "who", "date", "place", "evidence", "doc"):
         events.add_column(column)
     claims = Table(title="Some claims (figures attributed to a source)")
-    for column in ("figure", "category", "population", "according to", "document"):
+    for column in ("figure", "category", "population", "according to", "doc"):
         claims.add_column(column)
 
     def fits(table: Table) -> bool:
         return table.row_count < limit
 
     for doc_id, record in records.items():
+        doc = doc_id.split("_")[0]
         names = {p["id"]: p["name"] for p in record["persons"]}
         # A few of each per document, so every document shows up.
         for p in record["persons"][:3]:
             if fits(persons):
-                persons.add_row(p["name"], p.get("rank") or "", str(p.get("age") or ""), p.get("origin") or "",
-                                ", ".join(p.get("roles") or []), doc_id)
+                persons.add_row(_short(p["name"], 30), p.get("rank") or "", str(p.get("age") or ""),
+                                p.get("origin") or "", ", ".join(p.get("roles") or []), doc)
         for e in record["events"][:3]:
             if fits(events):
                 quote = e["evidence"][0]["quote"] if e.get("evidence") else ""
                 events.add_row(e["type"], ", ".join(names.get(s, s) for s in e["subjects"]), e.get("date") or "",
-                               e.get("place") or "", quote[:60] + ("…" if len(quote) > 60 else ""), doc_id)
+                               _short(e.get("place"), 25), _short(quote, 45), doc)
         for c in record["claims"][:2]:
             if fits(claims):
                 figure = f"{c.get('qualifier') or ''} {c['quantity']}" + (
                     f"-{c['quantity_high']}" if c.get("quantity_high") else "")
-                claims.add_row(figure.strip(), c["category"], c.get("population") or "",
-                               c.get("attributed_to") or "", doc_id)
+                claims.add_row(figure.strip(), c["category"], _short(c.get("population"), 40),
+                               _short(c.get("attributed_to"), 30), doc)
     return [persons, events, claims]
 
 
