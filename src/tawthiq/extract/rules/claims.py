@@ -23,6 +23,8 @@ WORD_NUMBER = (r"(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|ele
                r"(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|"
                r"sixty|seventy|eighty|ninety))?)*)")
 VAGUE = {  # phrase -> (low, high)
+    "several hundred": (100, 999), "a few hundred": (100, 999), "several thousand": (1_000, 9_999),
+    "a few thousand": (1_000, 9_999), "several dozen": (12, 99),
     "tens of thousands": (10_000, 99_999), "hundreds of thousands": (100_000, 999_999),
     "thousands": (1_000, 9_999), "hundreds": (100, 999), "dozens": (12, 99), "tens": (10, 99),
     "scores": (20, 99),
@@ -39,19 +41,23 @@ POPULATION = (r"(?:[\w’'-]+\s+){0,4}?(?:people|persons|men|women|children|civi
               r"detainees|prisoners|members|elements|fighters|conscripts|recruits|victims|bodies|operations|cases|"
               r"individuals|youths|young men|personnel|troops|servicemen|policemen|dissidents|refugees|families|"
               r"activists|students|residents|generals|colonels|lieutenants|captains|majors|sergeants|corporals|"
-              r"privates|volunteers|reservists|others|of them|of whom|of those|arrests|killings|deaths|defections|"
-              r"disappearances|executions|abductions|detentions)\b")
-EVENT_NOUN = re.compile(r"(?:operations|cases|arrests|killings|deaths|defections|disappearances|executions|abductions|detentions)$")
+              r"privates|volunteers|reservists|others|of them|of whom|of those|of these|arrests|killings|deaths|defections|"
+              r"disappearances|executions|abductions|detentions|reprisals|notifications|payments)\b")
+EVENT_NOUN = re.compile(r"(?:operations|cases|arrests|killings|deaths|defections|disappearances|executions|abductions|"
+                        r"detentions|reprisals|notifications|payments|of these|of those)$")
+# When nothing happens to them in the clause, who they are says what the figure counts.
+NOUN_CATEGORY = {"defectors": "defection", "deserters": "defection", "detainees": "arrest", "prisoners": "arrest"}
 # "and 58 have died in custody": a figure whose population was named earlier in the clause.
-BARE_VERB = re.compile(r"\s+(?:have|has|had|were|was|are)\s+(?:been\s+)?(?:\w+\s+)?(?:died|killed|arrested|detained|executed|"
-                       r"disappeared|tortured|defected|conscripted)\b", re.I)
+BARE_VERB = re.compile(r"\s+(?:(?:have|has|had|were|was|are|remain|remained|are still|were still)\s+(?:been\s+)?(?:\w+\s+)?)?"
+                       r"(?:died|killed|arrested|detained|executed|disappeared|tortured|defected|conscripted)\b", re.I)
 NUMBER_START = re.compile(r"(?<![\w.,])(?:\d|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                           r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-                          r"seventy|eighty|ninety|tens|hundreds|thousands|dozens|scores)\b)", re.I)
+                          r"seventy|eighty|ninety|tens|hundreds|thousands|dozens|scores|several|a few)\b)", re.I)
 QUALIFIER_BEFORE = re.compile(rf"(?:{QUALIFIER})\s+$", re.I)
 FIGURE = re.compile(
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
-    rf"(?P<vague>tens of thousands|hundreds of thousands|(?:thousands|hundreds|dozens|tens|scores)(?=\s+of\b))|{WORD_NUMBER})\b",
+    rf"(?P<vague>tens of thousands|hundreds of thousands|several hundred|a few hundred|several thousand|a few thousand|"
+    rf"several dozen|(?:thousands|hundreds|dozens|tens|scores)(?=\s+of\b|[.,;]))|{WORD_NUMBER})\b",
     re.I)
 QUICK = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -59,22 +65,29 @@ QUICK = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|el
 NOT_A_CLAIM_AFTER = re.compile(
     r"(?:\s*(?:-|\s)\s*(?:years?|months?|weeks?|days?|hours?|minutes?|times|meters|metres|km|kilometers|miles|percent|%|"
     r"liras?|pounds|dollars|euros|SYP|USD|\$|am|pm|a\.m\.|p\.m\.)\b|[-\s]years?[-\s]old|th\b|st\b|nd\b|rd\b|%)", re.I)
-NOT_A_CLAIM_BEFORE = re.compile(r"(?:Article|Paragraph|Law|Number|No\.|Decree|Resolution|Branch|Division|Brigade|"
+RANGE = re.compile(r"\s+and\s+(?P<high>\d{1,3}(?:,\d{3})+|\d+)\b")
+NOT_A_CLAIM_BEFORE = re.compile(r"(?:\b(?:he|she) and)\s*$|(?:Article|Paragraph|Law|Number|No\.|Decree|Resolution|Branch|Division|Brigade|"
                                 r"Regiment|Battalion|Hospital|page|\$|£|€|SYP|USD)\s*$", re.I)
 NUMBER_OF = re.compile(r"\bnumber of\b(?P<what>[^.;]{0,250}?)\b(?:is|are|was|were|has|have|had|stands?|stood|reached|"
-                       r"reach|amounts?|totals?|totalled|estimated)\b[^.;\d]{0,40}?$", re.I)
+                       r"reach|amounts?|totals?|totalled|estimated|at)\b[^.;\d]{0,40}?$", re.I)
 ONE_OF = re.compile(r"\bone of\s+$", re.I)
 CATEGORIES = [
+    ("death_notification", re.compile(r"\bnotified of (?:a|the|their) deaths?\b|\bdeath (?:notifications?|certificates?|records?)\b|"
+                                      r"\binformed of (?:a|the|their) deaths?\b", re.I)),
+    ("extortion", re.compile(r"\bpayments?\b|\bbrib\w*|\bransoms?\b|\bextort\w*", re.I)),
+    ("reprisal", re.compile(r"\breprisals?\b", re.I)),
+    ("joined_group", re.compile(r"\bjoin(?:ed)?\s+(?:the\s+)?(?:rebel|armed|opposition)\s+(?:groups?|factions?)\b", re.I)),
     ("body_handover", re.compile(r"\bbod(?:y|ies)\b|\bremains\b", re.I)),
-    ("defection", re.compile(r"\bdefect\w*|\bdesert(?:ed|ion|ions|ers)\b", re.I)),
+    ("defection", re.compile(r"\bdefect\w*|\bdesert(?:ed|ion|ions|ers)\b|\bleft the (?:regime['’]s |army['’]s )?"
+                             r"(?:forces|army|military)\b", re.I)),
     ("enforced_disappearance", re.compile(r"\bdisappear\w*|\bmissing\b", re.I)),
     ("death", re.compile(r"\bkill(?:ed|ing)\b|\bdied\b|\bdeaths?\b|\bdead\b|\bexecuted\b|\blost their lives\b|\bmartyred\b", re.I)),
     ("torture", re.compile(r"\btortur\w*", re.I)),
     ("arrest", re.compile(r"\barrest\w*|\bdetain\w*|\bimprison\w*|\babduct\w*|\bkidnapp\w*|\bjailed\b|\bin custody\b", re.I)),
     ("conscription", re.compile(r"\bconscript(?:ed|ion)\b|\brecruited\b|\bdrafted\b|\b(?:ordered|called|sent) back to\b|"
                                 r"\brecalled to\b|\breserve service\b", re.I)),
-    ("reconciliation", re.compile(r"\breconcil\w*|\bsettled their\b", re.I)),
-    ("escape", re.compile(r"\bfled\b|\bescaped\b", re.I)),
+    ("reconciliation", re.compile(r"\breconcil\w*|\bsettled their\b|\bsettlements?\b|\breturned to Syria\b", re.I)),
+    ("escape", re.compile(r"\bfled\b|\bescaped\b|\blive in (?:a |the )?(?:\w+ )?camps?\b", re.I)),
 ]
 BACKGROUND = re.compile(r"\b(?:after|before|since|following|until|without)\s+(?:the\s+|being\s+|their\s+|his\s+|having\s+)?$", re.I)
 OUTCOME = re.compile(r"\bonly to be\s+(?:\w+\s+)?$", re.I)
@@ -143,6 +156,18 @@ def _category(text: str, start: int, end: int, pop_end: int, inside: bool = Fals
     return best[1] if best and best[0] < 160 else None
 
 
+def _first_category(text: str, start: int, end: int) -> str | None:
+    """'the number of people who have been killed ... and whose families were notified': the first violation named."""
+    found = []
+    for name, pattern in CATEGORIES:
+        for m in pattern.finditer(text, start, end):
+            if m.group().lower().endswith(("ors", "ers")):
+                continue  # "defectors": who they are, not what happened to them
+            if not BACKGROUND.search(text[max(0, m.start() - 25):m.start()]):
+                found.append((m.start(), name))
+    return min(found)[1] if found else None
+
+
 def find_claims(text: str, offset: int, dates: list, places: list, date_spans: list[tuple[int, int]],
                 attribution: str | None) -> list[Claim]:
     """Claims of one sentence; `attribution` is the source the sentence quotes, if any."""
@@ -176,6 +201,10 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
                 continue
             high = None
             qualifier = next((name for name, _ in QUALIFIERS if qualifier_match and qualifier_match.group(name)), "exact")
+            between = RANGE.match(text, end) if re.search(r"\bbetween\s+$", text[max(0, num_start - 9):num_start], re.I) else None
+            if between:
+                high, qualifier, end = words_to_number(between.group("high")), "about", between.end()
+                done = end
         population = re.match(rf"[\"”’']?\s+(?:of\s+)?(?P<pop>{POPULATION})", text[end:], re.I)
         number_of = NUMBER_OF.search(text, max(0, num_start - 320), num_start)
         one_of = ONE_OF.search(text, max(0, start - 10), start) and re.match(r"\s+(?:from|in|of|who)\b", text[end:])
@@ -187,6 +216,10 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
         pop_end = end + (population.end() if population else 0)
         category = _category(text, start, end, pop_end,
                              inside=bool(population and EVENT_NOUN.search(population.group("pop"))))
+        if number_of and not population:
+            category = _first_category(text, number_of.start("what"), number_of.end("what")) or category
+        if category is None and population and len(population.group("pop").split()) <= 2:
+            category = NOUN_CATEGORY.get(population.group("pop").split()[-1].lower())
         if category is None:
             continue
         if population:

@@ -117,7 +117,8 @@ ZERO_VERBS = (r"Defected|Deserted|Arrested|Detained|Abducted|Kidnapped|Transferr
               r"corporal|private|recruit)")
 # Field labels of list bulletins ("Arrest: detained on 3 July ...") whose value is about the record's person.
 FIELD_LABEL = r"(?!(?:Note|Editor['’]s note|Source|Sources|Photo|Credit|Update|Correction|Translation|Read more)\s*:)[A-Z][A-Za-z ]{1,24}:\s*"
-ZERO_SUBJECT = re.compile(rf"(?:{FIELD_LABEL})?(?:{ZERO_VERBS})\b|{FIELD_LABEL}(?:[a-z\d]|(?:January|February|March|April|May|June|"
+ZERO_SUBJECT = re.compile(rf"(?:{FIELD_LABEL})?(?:{ZERO_VERBS})\s+(?:in|on|from|by|at|to|into|with|near|after|before|for|"
+                          rf"during|since|and|as|his|her|a|an|the|\d)\b|{FIELD_LABEL}(?:[a-z\d]|(?:January|February|March|April|May|June|"
                           rf"July|August|September|October|November|December)\b)")
 PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family)\b")
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
