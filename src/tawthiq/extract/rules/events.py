@@ -30,7 +30,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                 rf"\bworked\s+(?:as\s+an?\s+\w+\s+)?(?:in|at|for)\s+the\s+(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b|"
                 rf"\b(?:his|her)\s+(?:post|position|unit|base)\s+(?:in|with|at)\s+the\s+(?:[\w’']+\s+){{0,3}}{UNIT_WORDS}\b|"
                 r"\bserved\s+(?:for\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)\s+years\b", 0),
-    ("deployment", r"\b(?:deployed|stationed|redeployed|posted|transferred|dispatched)\s+(?:back\s+)?(?:to|at|in|between)\b|"
+    ("deployment", r"\b(?:deployed|stationed|redeployed|posted|transferred|dispatched)\s+(?:back\s+)?(?:to|at|in|between|near|around|on)\b|"
                    r"\bestablish(?:ed|ing) positions in\b|\btook up positions\b|\b(?:his|their|the) unit (?:fought|moved|was sent)\b|"
                    r"\bwithdrew to\b|\bmoving between the front\s?lines\b|\bsent to the front\b", I),
     ("defection_attempt", r"\b(?:tried|attempted|trying|attempting|planned|planning|sought|failed)\s+to\s+defect\b|"
@@ -86,15 +86,17 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                            r"\bdeath certificate\b|\bnotified that (?:he|she) (?:had )?died\b|"
                            r"\b(?:was|were)\s+(?:told|informed|notified)\b[^.;]{0,80}?\bthat\b[^.;]{0,60}?\b(?:had\s+)?died\b|"
                            r"\binformed\s+(?:them|the family|his family|her family)\s+that\b[^.;]{0,40}?\bdied\b|"
-                           r"\bdeath\s+(?:record|notice|notification|certificate)\b", I),
+                           r"\bdeath\s+(?:record|notice|notification|certificate)\b|"
+                           r"\b(?:family|relatives)\s+(?:was\s+|were\s+)?(?:informed|notified)\s+(?:by|on|in|that)\b", I),
     ("body_handover", r"\b(?:delivered|handed over|returned|received|handed)\s+(?:[\w’'-]+\s+){0,4}?(?:body|remains|corpse)\b|"
-                      r"\b(?:body|corpse|remains)\b[^.;]{0,80}?\b(?:was|were)\s+(?:delivered|handed|returned)\b", I),
+                      r"\b(?:body|corpse|remains)\b[^.;]{0,80}?\b(?:was|were)\s+(?:delivered|handed|returned)\b|"
+                      r"\b(?:body|corpse|remains)\s+(?:delivered|handed over|returned)\b", I),
     ("extortion", r"\bbrib(?:ed|ery|e|es|ing)\b|\bransom\b|\bwastas?\b|"
                   r"\bfor\s+(?:[\d,.]+|\w+\s+(?:million|thousand))\s+(?:US\s+)?(?:dollars|liras?|pounds|SYP|USD)\b|\bpaid\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|\$|SYP|USD)|"
                   r"\b(?:demanded|extorted)\s+(?:\S+\s+){0,4}?(?:liras?|pounds|dollars|money)", I),
     ("reprisal", r"\b(?:burned|burnt|confiscated|seized|demolished|looted)\s+(?:his|her|their)\s+(?:house|home|property|land|shop)|"
                  r"\barrested (?:his|her) (?:father|brother|mother|wife|son|family)\b|"
-                 r"\b(?:his|her|their|the family|the family's) (?:house|home|property|land|shop|farm)\b[^.;]{0,30}?\b(?:was|were|had been)\s+(?:\w+\s+)?"
+                 r"\b(?:his|her|their|the family|the family's)(?: \w+['’]s)? (?:house|home|property|land|shop|farm)\b[^.;]{0,30}?\b(?:was|were|had been)\s+(?:\w+\s+)?"
                  r"(?:burned|burnt|confiscated|seized|demolished|looted|destroyed)", I),
     ("promotion", r"\bpromoted\b|\b(?:was|were)\s+made\s+an?\s+(?:sergeant|corporal|lieutenant|captain|major|colonel|general|"
                   r"brigadier|officer)\b|\bhonorary\s+(?:captain|rank|major|colonel|lieutenant|general)\b|\bposthumous(?:ly)?\s+(?:promoted|rank)", I),
@@ -128,6 +130,8 @@ KEYWORDS = {
     "reprisal": ("burn", "seized", "confiscat", "seized", "demolish", "loot", "destroyed", "arrested his", "arrested her"),
     "promotion": ("promot", "made a", "made an", "honorary", "posthum"),
 }
+DIED_IN = re.compile(r"[^.;]{0,30}?\bin\s+(?:the\s+)?[A-Z]")
+PRISON = re.compile(r"\b(?:Prison|Branch|prison|branch)\b")
 # Death also follows from a notification or a body handed over.
 IMPLIES_DEATH = {"death_notification", "body_handover"}
 MODAL = re.compile(r"\b(?:not|n['’]t|never|could|would|might|may|will|if|whether|want|wants|wanted|fear|fears|feared|"
@@ -238,7 +242,8 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             shift = next(((n, years) for s, e, n, years in shifts if s <= start < e), None)
             left, right = _clause_bounds(text, start)
             # A relative clause in the pluperfect ("an officer who had defected") keeps only a date right after it.
-            reach = 30 if re.search(r"\b(?:who|that|which)\s+had\s+(?:been\s+)?$", text[max(0, start - 20):start]) else 110
+            reach = 30 if (re.search(r"\b(?:who|that|which)\s+had\s+(?:been\s+)?$", text[max(0, start - 20):start])
+                           or re.match(r"(?:his|her|['’]s)\b", m.group(), I)) else 110
             in_clause = [d for d in dates if left <= d.start < right and d.value
                          and ((end - 110 <= d.end <= start + 1 and reach > 30) or end <= d.start <= end + reach)]
             if shift:
@@ -278,6 +283,9 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                 event.manner = next((name for name, rx in MANNERS if rx.search(text)), "unknown")
             event.evidence.append(tuple(x + offset for x in quote_span(text, start, end)))
             events.append(event)
+            if kind == "death" and event.place and PRISON.search(event.place) and m.group().lower().startswith("died") \
+                    and DIED_IN.match(text, end):
+                events.append(Event("imprisonment", [subject], place=event.place, evidence=list(event.evidence)))
             if kind in IMPLIES_DEATH:
                 events.append(Event("death", [subject], manner="unknown", evidence=list(event.evidence)))
     if label_type and not any(e.type == label_type for e in events):

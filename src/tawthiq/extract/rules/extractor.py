@@ -136,11 +136,11 @@ def _origins(s: str, mentions, places, persons: PersonRegistry) -> None:
             if m.kind != "pronoun" and ORIGIN_LINK.match(gap) and len(gap) < 90:
                 person = persons.get(m.pid)
                 person.origin = person.origin or (place.governorate if "town" in gap and place.governorate
-                                                  and gap.startswith(("'", "’")) else place.name)
+                                                  and gap.startswith(("'", "’")) else s[place.start:place.end])
                 break
             if m.kind == "pronoun" and FAMILY_PLACE.search(before):
                 person = persons.get(m.pid)
-                person.origin = person.origin or place.name
+                person.origin = person.origin or s[place.start:place.end]
                 break
 
 
@@ -159,7 +159,7 @@ def _record_fields(s: str, places, persons: PersonRegistry) -> None:
     elif label in ("from", "origin", "hometown", "home town", "place of origin"):
         named = [p for p in places if p.start >= m.start("value") and p.kind != "facility"]
         first = value.split(",")[0].strip()
-        person.origin = person.origin or (named[0].name if named and named[0].start == m.start("value") else first)
+        person.origin = person.origin or first
 
 
 def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:

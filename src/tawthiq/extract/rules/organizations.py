@@ -41,16 +41,25 @@ ARMED_GROUP = re.compile(
     r"(?:\s+(?:al|el)-[A-Z][\w'’]+)?)"
 )
 NGO_HEADS = (r"Documentation (?:Office|Center|Centre|Group|Network)|Observatory|Network for [A-Z][\w ]+|"
-             r"Human Rights|Center for [A-Z][\w]+(?: (?:and|for) [A-Z][\w]+)*|Centre for [A-Z][\w]+|Commission|"
-             r"Committee|Association|Foundation|League|Coalition|Initiative|Institute(?: for [A-Z][\w ]+)?")
-NGO = re.compile(rf"\b(?P<name>(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{NGO_HEADS}))\b")
+             r"Human Rights|Cent(?:er|re) for [A-Z][\w-]+(?: (?:and|for|of) [A-Z][\w-]+)*(?: Studies)?|Commission|"
+             r"Committee|Association|Foundation|League|Coalition|Initiative|Institute(?: for [A-Z][\w ]+)?|Archive|"
+             r"Register|Registry|Monitor|Families Network|Network|Council|Collective")
+NGO = re.compile(rf"\b(?P<name>(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{NGO_HEADS})|(?:{NGO_HEADS}))\b")
+# A named (not numbered) unit or rebel group: "Northern Shield Brigade", "Free Men of al-Zawiya Brigade".
+NAMED_UNIT = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|of|of the|al-[A-Z][\w'’-]+)){0,4}"
+                        r"\s+(?:Brigades?|Battalions?|Regiment|Front|Legion|Movement|Gathering|Command))\b")
+# "the Military Intelligence branch in Daraa": a regional branch of a directorate.
+REGIONAL_BRANCH = re.compile(r"^\s+[Bb]ranch(?:\s+(?:in|at|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|airport|city))?)?")
 MEDIA = re.compile(r"\b(?P<name>(?!(?:Middle|East|Arab|World|Opinion|Breaking|Latest|Top|Daily|Local|Middle-east)\b)(?:[A-Z][\w'’-]+\s+){1,3}(?:News(?: Agency| Network)?|Press|Post|Times|TV|Radio|Media Center|Media Office))\b")
 # Cheap tests before the patterns above (speed): the head word must occur.
 UNIT_QUICK = re.compile(r"Division|Brigade|Regiment|Battalion|Company|Corps|Squadron|Platoon")
 BRANCH_QUICK = re.compile(r"Branch")
 GROUP_QUICK = re.compile(GROUP_HEADS)
 NGO_QUICK = re.compile(r"Documentation|Observatory|Network|Human Rights|Cent(?:er|re)|Commission|Committee|Association|"
-                       r"Foundation|League|Coalition|Initiative|Institute")
+                       r"Foundation|League|Coalition|Initiative|Institute|Archive|Regist|Monitor|Council|Collective")
+GOVERNMENT_WORDS = re.compile(r"\b(?:Air|Defen[cs]e|Guard|Republican|Armou?red|Mechani[sz]ed|Artillery|Infantry|Tank|"
+                              r"Special|Forces|Military|Army|Naval|Border|Syrian Arab)\b")
+NAMED_UNIT_QUICK = re.compile(r"Brigade|Battalion|Regiment|Front|Legion|Movement|Gathering|Command")
 MEDIA_QUICK = re.compile(r"News|Press|Post|Times|TV|Radio|Media")
 NOT_A_NAME_START = {"The", "A", "An", "In", "On", "At", "Of", "For", "And", "But", "According", "By", "From", "To",
                     "With", "As", "This", "That", "These", "Those", "Since", "After", "Before", "While", "When", "Under"}
@@ -145,10 +154,15 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
         if index > 0 and POSSESSIVE.match(text[units[index - 1][1]:start]):
             parent = units[index - 1][2]
         add(start, end, key, surface, UNIT_KINDS[unit], "government", parent)
-    # Gazetteer organisations.
+    # Gazetteer organisations; a directorate followed by "branch in X" is that regional branch.
     for start, end, entry in gaz_hits:
         if entry.category == "organization" and free(start, end):
             add(start, end, f"gaz:{entry.name}", text[start:end], entry.kind, entry.side, canonical=entry.name)
+            branch = REGIONAL_BRANCH.match(text, end) if entry.kind == "directorate" else None
+            if branch:
+                taken.append((end, branch.end()))
+                add(start, branch.end(), f"pat:{text[start:branch.end()].lower()}", text[start:branch.end()], "branch",
+                    entry.side, f"gaz:{entry.name}")
     # "the Fourth Division's security office": an office whose parent is the unit just named.
     for mention in list(mentions):
         m = SECURITY_OFFICE.match(text[mention.end:])
@@ -159,7 +173,8 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
                 parent.side, mention.key)
     for pattern, quick, kind, side in ((BRANCH, BRANCH_QUICK, "branch", "government"),
                                        (ARMED_GROUP, GROUP_QUICK, "armed_group", "opposition"),
-                                       (NGO, NGO_QUICK, "ngo", "other"), (MEDIA, MEDIA_QUICK, "media", "other")):
+                                       (NGO, NGO_QUICK, "ngo", "other"), (MEDIA, MEDIA_QUICK, "media", "other"),
+                                       (NAMED_UNIT, NAMED_UNIT_QUICK, "armed_group", "opposition")):
         if not quick.search(text):
             continue
         for m in pattern.finditer(text):
@@ -171,7 +186,10 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
                 start += len(words[0]) + 1
                 words = words[1:]
             surface = text[start:end]
-            if len(words) < 2 or not free(start, end):
+            if len(words) < 2 or not free(start, end) or any(len(w) > 3 and w.isupper() for w in words):
+                continue  # "ASHARQ AL-AWSAT English Archive": a page header, not a name
+            if pattern is NAMED_UNIT and GOVERNMENT_WORDS.search(surface):
+                add(start, end, f"pat:{surface.lower()}", surface, "army", "government")
                 continue
             add(start, end, f"pat:{surface.lower()}", surface, kind, side)
     # "X, which became known as Y" / "X (later renamed Y)"

@@ -18,7 +18,7 @@ DIRECTION = r"(?:north|south|east|west|northern|southern|eastern|western|north-?
 BEFORE = re.compile(rf"(?:the\s+)?(?:(?:{DIRECTION})\s+)?(?:countryside|suburbs|outskirts|desert|province|governorate|city|town|village|neighbou?rhood|district|region|area)\s+of\s+$|(?:{DIRECTION})\s+$", re.I)
 AFTER = re.compile(rf"^(?:['’]s\s+(?:(?:{DIRECTION})\s+)?(?:countryside|suburbs|outskirts))|^\s+(?:province|governorate|countryside|city|City|Province|Governorate|village|town|camp|Camp|countrysides)\b")
 NAMED_PLACE = re.compile(r"\b(?:town|village|city|neighbou?rhood|district|suburb|camp)\s+of\s+(?P<name>(?:(?:al|Al|el)-)?[A-Z][\w'’]+(?:[\s-](?:(?:al|el)-)?[A-Z][\w'’]+){0,2})")
-PLACE_BEFORE_NOUN = re.compile(r"\b(?P<name>(?:(?:al|Al|el)-)?[A-Z][\w'’]+(?:\s+(?:(?:al|el)-)?[A-Z][\w'’]+)?)\s+(?:village|town)\b")
+PLACE_BEFORE_NOUN = re.compile(r"\b(?P<name>(?:(?:al|Al|el)-)?[A-Z][\w'’]+(?:\s+(?:(?:al|el)-)?[A-Z][\w'’]+)?)(?<!['’]s)\s+(?:village|town)\b")
 FACILITY = re.compile(
     r"\b(?P<name>(?:(?:al|Al|el)-)?[A-Z][\w'’-]+(?:\s+(?:(?:al|el)-)?[A-Z][\w'’-]+){0,3}\s+"
     r"(?:(?:Central|Military|Civil|National|Field)\s+)?(?:Prison|Hospital|Camp|Airport|Airbase|Air Base|Checkpoint|Barracks))\b"
