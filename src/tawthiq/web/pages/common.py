@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 
-from tawthiq.store import models as M
 from tawthiq.web import access
 
 PAGE_SIZE = 50
@@ -89,16 +88,3 @@ def source_label(record) -> str:
 def display_name(records) -> str:
     """The name a cluster is shown under: its first visible record's."""
     return records[0].name if records else "(no visible record)"
-
-
-def person_link_target(person) -> int:
-    return person.canonical_id or person.pk
-
-
-def open_documents_for(user):
-    return access.visible_documents(user).filter(is_current=True)
-
-
-def record_kind(obj) -> str:
-    return {M.Person: "person", M.Event: "event", M.Claim: "claim", M.Document: "document",
-            M.Organization: "organization"}[type(obj)]

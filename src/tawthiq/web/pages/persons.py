@@ -1,6 +1,7 @@
 """Persons: the list of canonical persons with filters; the profile with names, timeline, conflicts."""
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, Max, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -16,22 +17,32 @@ def _in_cluster(prefix: str = "person") -> Q:
     return Q(**{f"{prefix}_id": OuterRef("pk")}) | Q(**{f"{prefix}__canonical_id": OuterRef("pk")})
 
 
-def _status_type(user) -> Subquery:
-    """The type of the event that sets the outer person's status (mirrors trajectory.status_key)."""
+def _clusters_with_status(user, status: str):
+    """Canonical ids whose last known status is `status`, in one GROUP BY over participations.
+
+    Each status event gets a sortable key (final, dated, date, life order, type) and the
+    largest key per cluster wins: the SQL twin of trajectory.status_key.
+    """
     final = trajectory.event_types_for(trajectory.FINAL_STATUS)
-    order = Case(*[When(type=t, then=Value(i)) for t, i in trajectory.TYPE_ORDER.items()],
-                 default=Value(-1), output_field=IntegerField())
-    events = (
-        access.visible_events(user).filter(type__in=trajectory.STATUS_BY_EVENT)
-        .filter(Exists(M.EventParticipant.objects.filter(event=OuterRef("pk")).filter(
-            Q(person_id=OuterRef(OuterRef("pk"))) | Q(person__canonical_id=OuterRef(OuterRef("pk")))
-        )))
-        .annotate(is_final=Case(When(type__in=final, then=Value(1)), default=Value(0), output_field=IntegerField()),
-                  life=order)
-        # SQLite and PostgreSQL sort NULL dates differently: undated explicitly after dated.
-        .order_by("-is_final", F("date_sort").desc(nulls_last=True), "-life")
+    life = Case(*[When(event__type=t, then=Value(f"{i:02d}")) for t, i in trajectory.TYPE_ORDER.items()],
+                default=Value("00"), output_field=CharField())
+    key = Concat(
+        Case(When(event__type__in=final, then=Value("1")), default=Value("0"), output_field=CharField()),
+        Case(When(event__date_sort__isnull=True, then=Value("0")), default=Value("1"), output_field=CharField()),
+        Coalesce(Cast("event__date_sort", CharField()), Value("0000-00-00")), life, Value("|"), "event__type",
+        output_field=CharField(),
     )
-    return Subquery(events.values("type")[:1])
+    rows = access.only_visible(
+        user, M.EventParticipant.objects.filter(person__isnull=False, event__type__in=trajectory.STATUS_BY_EVENT),
+        "event", access.visible_events,
+    )
+    wanted = Q()
+    for t in trajectory.event_types_for(status):
+        wanted |= Q(best__endswith="|" + t)
+    return (
+        rows.annotate(cluster=Coalesce("person__canonical_id", "person_id")).values("cluster")
+        .annotate(best=Max(key)).filter(wanted).values("cluster")
+    )
 
 
 def _filtered(request):
@@ -54,16 +65,14 @@ def _filtered(request):
         unit = int(f["unit"])
         persons = persons.filter(
             Exists(access.visible_memberships(user).filter(_in_cluster(), organization_id=unit))
-            | Exists(M.EventParticipant.objects.filter(_in_cluster(), event__in=access.visible_events(user).filter(organization_id=unit)))
+            | Exists(access.only_visible(user, M.EventParticipant.objects.filter(
+                _in_cluster(), event__organization_id=unit), "event", access.visible_events))
         )
     if f["event"]:
-        persons = persons.filter(Exists(M.EventParticipant.objects.filter(
-            _in_cluster(), event__in=access.visible_events(user).filter(type=f["event"])
-        )))
+        persons = persons.filter(Exists(access.only_visible(user, M.EventParticipant.objects.filter(
+            _in_cluster(), event__type=f["event"]), "event", access.visible_events)))
     if f["status"] in trajectory.STATUSES:
-        persons = persons.annotate(status_type=_status_type(user)).filter(
-            status_type__in=trajectory.event_types_for(f["status"])
-        )
+        persons = persons.filter(pk__in=_clusters_with_status(user, f["status"]))
     return persons.order_by("name", "pk"), f
 
 
@@ -75,7 +84,7 @@ def cluster_q_outer() -> Q:
 def _events_by_record(user, record_ids):
     """Visible events of the given records with place, unit and document, each once."""
     participations = (
-        M.EventParticipant.objects.filter(person_id__in=record_ids, event__in=access.visible_events(user))
+        access.only_visible(user, M.EventParticipant.objects.filter(person_id__in=record_ids), "event", access.visible_events)
         .select_related("event__place", "event__organization", "event__document__publisher")
     )
     seen, events = set(), []
@@ -95,7 +104,8 @@ def person_list(request):
     record_ids = [r.pk for rs in clusters.values() for r in rs]
     events_of: dict[int, list] = {}
     parts = (
-        M.EventParticipant.objects.filter(person_id__in=record_ids, event__in=access.visible_events(request.user))
+        access.only_visible(request.user, M.EventParticipant.objects.filter(person_id__in=record_ids), "event",
+                            access.visible_events)
         .values("person_id", "person__canonical_id", "event__type", "event__date_sort").distinct()
     )
     for part in parts:
