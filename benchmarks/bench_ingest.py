@@ -74,14 +74,14 @@ def _measure(corpus: Path, count: int, env: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=10_000)
-    parser.add_argument("--size", type=int, default=8000, help="characters per document (about)")
+    parser.add_argument("--size", type=int, default=8000, help="bytes per document (about, UTF-8)")
     parser.add_argument("--skip-postgres", action="store_true")
     options = parser.parse_args()
 
     results: dict = {
         "benchmark": "ingest",
         "documents": options.documents,
-        "document_chars": options.size,
+        "document_bytes": options.size,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "note": "Shared 2-core machine: other work ran at the same time; documents_per_cpu_second is the child "
                 "process's own CPU time and varies less than the wall-clock rate.",
@@ -123,7 +123,7 @@ def _markdown(results: dict) -> str:
     lines = [
         "# Ingestion benchmark",
         "",
-        f"{results['documents']:,} generated fictional documents of about {results['document_chars']:,} characters "
+        f"{results['documents']:,} generated fictional documents of about {results['document_bytes']:,} bytes "
         f"({results['corpus_megabytes']} MB, mixed English/Arabic UTF-8 .txt), ingested with `tawthiq ingest` "
         "(one transaction per document, search index included) in a child process. "
         f"Machine: {results['machine']['cpus']} CPUs, Python {results['machine']['python']}.",

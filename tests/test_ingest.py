@@ -98,6 +98,20 @@ def test_html_keeps_main_text_and_paragraphs_only(tmp_path):
     )
 
 
+def test_html_noise_classes_go_but_a_page_wrapper_with_such_a_class_stays(tmp_path):
+    (tmp_path / "wrapped.html").write_text(
+        """<html><body><div class="page has-sidebar">
+        <div class="sidebar">Related links</div><div class="share-buttons">Share</div>
+        <div class="story"><p>The fictional story itself, long enough to be most of the page text.</p></div>
+        </div></body></html>""",
+        encoding="utf-8",
+    )
+    ingest_paths([tmp_path])
+    assert Document.objects.get(doc_id="wrapped").text == (
+        "The fictional story itself, long enough to be most of the page text."
+    )
+
+
 def test_html_in_windows_1256_declared_by_meta(tmp_path):
     page = '<html><head><meta charset="windows-1256"></head><body><p>في حمص</p></body></html>'
     (tmp_path / "ar.htm").write_bytes(page.encode("cp1256"))
@@ -192,11 +206,12 @@ def test_every_bad_input_fails_alone_with_its_reason(tmp_path):
     (tmp_path / "bad-sidecar.meta.json").write_text("{not json")
     (tmp_path / "good.txt").write_text("A good fictional file.")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it would block forever
     report = ingest_paths([tmp_path, tmp_path / "missing.txt"], max_bytes=2000)
     reasons = {Path(r.path).name: r.message for r in report.failed}
     for name, (_, reason) in BAD_INPUTS.items():
         assert reason in reasons.pop(name), (name, reasons)
-    assert reasons == {"missing.txt": "no such file or directory"}
+    assert reasons == {"missing.txt": "no such file or directory", "pipe.txt": "not a regular file"}
     assert report.counts["new"] == 1
     assert list(Document.objects.values_list("doc_id", flat=True)) == ["good"]
     assert [Path(p).name for p in report.skipped] == ["photo.png"]

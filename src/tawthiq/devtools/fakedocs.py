@@ -35,14 +35,14 @@ def paragraph(rng: random.Random, words: list[str], sentences: int) -> str:
 
 
 def document_text(rng: random.Random, size: int = 8000) -> str:
-    """About `size` characters of fictional text; half the documents Arabic, some mixed."""
+    """About `size` bytes (UTF-8) of fictional text; half the documents Arabic, some mixed."""
     roll = rng.random()
     parts, length = [f"Generated fictional document {rng.randrange(10**9)}"], 0
     while length < size:
         words = ARABIC if (roll < 0.5) != (rng.random() < 0.1) else ENGLISH
         text = paragraph(rng, words, rng.randint(3, 7))
         parts.append(text)
-        length += len(text) + 2
+        length += len(text.encode("utf-8")) + 2
     return "\n\n".join(parts)
 
 

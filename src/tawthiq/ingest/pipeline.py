@@ -7,6 +7,7 @@ the batch goes on.
 
 import json
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +126,10 @@ def read_file(path: Path, max_bytes: int) -> tuple[str, bytes]:
     if kind is None:
         raise Failure(f"unsupported file type {path.suffix or '(none)'!r}")
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise Failure("not a regular file")
+        size = status.st_size
         if size > max_bytes:
             raise Failure(f"file too large ({_megabytes(size)} > limit {_megabytes(max_bytes)})")
         with path.open("rb") as handle:

@@ -104,8 +104,13 @@ def _read_html(data: bytes) -> Extracted:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo", "complementary"]}):
         tag.decompose()
+    whole = len(soup.get_text())
     for tag in soup.find_all(class_=NOISE_CLASS):
-        if tag.name not in ("body", "main", "article"):
+        # A class like "has-sidebar" may sit on the wrapper of the whole page: keep
+        # anything that holds the main content or most of the text.
+        if tag.decomposed or tag.name in ("body", "main", "article") or tag.find(["main", "article"]):
+            continue
+        if len(tag.get_text()) <= 0.3 * whole:
             tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     parts: list[str] = []
