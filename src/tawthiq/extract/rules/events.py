@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import DateMention
-from .pipeline import quote_span
+from .pipeline import quote_span, trie_regex
 
 I = re.IGNORECASE
 UNIT_WORDS = r"(?:Division|Brigade|Regiment|Battalion|Company|Corps|Branch|Directorate|army|Army|police|Police)"
@@ -132,6 +132,9 @@ KEYWORDS = {
 }
 DIED_IN = re.compile(r"[^.;]{0,30}?\bin\s+(?:the\s+)?[A-Z]")
 PRISON = re.compile(r"\b(?:Prison|Branch|prison|branch)\b")
+# One pass over the sentence finds every keyword; a keyword also stands for those it contains.
+KEYWORD_RE = trie_regex({k for ks in KEYWORDS.values() for k in ks})
+KEYWORD_TYPES = {k: {t for t, ks in KEYWORDS.items() for k2 in ks if k2 in k} for ks in KEYWORDS.values() for k in ks}
 # Death also follows from a notification or a body handed over.
 IMPLIES_DEATH = {"death_notification", "body_handover"}
 MODAL = re.compile(r"\b(?:not|n['’]t|never|could|would|might|may|will|if|whether|want|wants|wanted|fear|fears|feared|"
@@ -222,13 +225,16 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                 org_kinds: dict[str, tuple[str, str | None]]) -> list[Event]:
     """Events of one sentence. `persons`/`orgs`/`places` are mentions with sentence offsets."""
     events: list[Event] = []
-    shifts = [(m.start(), m.end(), int(m.group("n")) if m.group("n").isdigit() else NUMBERS[m.group("n").lower()],
-               m.group("unit").lower().startswith("year")) for m in AFTER_SHIFT.finditer(text)]
     low = text.lower()
+    shifts = [(m.start(), m.end(), int(m.group("n")) if m.group("n").isdigit() else NUMBERS[m.group("n").lower()],
+               m.group("unit").lower().startswith("year")) for m in AFTER_SHIFT.finditer(text)] if " after " in low else []
     label = LABEL.match(text)
     label_type = LABELS.get(label.group("label").lower()) if label else None
+    present = set()
+    for keyword in KEYWORD_RE.findall(low):
+        present |= KEYWORD_TYPES[keyword]
     for kind, pattern in TRIGGERS:
-        if not any(k in low for k in KEYWORDS[kind]):
+        if kind not in present:
             continue
         for m in pattern.finditer(text):
             start, end = m.span()

@@ -74,11 +74,12 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
     for sentence in sentences(text):
         s = sentence.text
         offset = sentence.start
-        if BYLINE.search(s) and len(s) < 120:
+        low = s.lower()
+        if len(s) < 120 and BYLINE.search(s):
             continue
-        if PSEUDONYM_NOTICE.search(s):
+        if ("pseudonym" in low or "changed" in low or "real name" in low) and PSEUDONYM_NOTICE.search(s):
             pseudonym_notice = True
-        if NAME_CHANGED.search(s) and persons.focus is not None:
+        if "name" in low and persons.focus is not None and NAME_CHANGED.search(s):
             persons.get(persons.narrator if persons.narrator is not None else persons.focus).pseudonym = True
         words = sentence.words
         hits = [(words[i][0], words[j - 1][1], entry) for i, j, entry in gaz.match(words, s)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .gazetteers import Entry
 from .pipeline import quote_span
@@ -135,6 +136,7 @@ LOCATIVE_BEFORE = re.compile(r"(?:\b(?:in|near|at|into|between|outside|around|to
                              r"\bbetween\s+\S+(?:\s+\S+)?\s+and\s+)$")
 
 
+@lru_cache(maxsize=4096)
 def norm_name(name: str) -> str:
     """Normalised name for comparing mentions (the scorer's normalisation)."""
     s = unicodedata.normalize("NFKD", name)
@@ -145,6 +147,7 @@ def norm_name(name: str) -> str:
     return " ".join(t for t in s.split() if t not in ("al", "el"))
 
 
+@lru_cache(maxsize=4096)
 def skeleton(token: str) -> str:
     """Consonant skeleton of a romanised Arabic word: 'Smadi' and 'Samadi' both give 'smd'."""
     s = norm_name(token).replace(" ", "")

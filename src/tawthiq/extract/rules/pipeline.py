@@ -49,7 +49,7 @@ def sentences(text: str, offset: int = 0):
     start = 0
     for match in BOUNDARY.finditer(text):
         cut = match.end()
-        if "\n" not in match.group() and _is_abbreviation(text[start:cut].rstrip(" \t\"'”’)]")):
+        if "\n" not in match.group() and _is_abbreviation(text[max(start, cut - 24):cut].rstrip(" \t\"'”’)]")):
             continue
         if "\n" not in match.group() and cut < len(text) and text[cut].islower():
             continue  # "e.g. the army", "... said. and" : not a boundary
@@ -84,3 +84,27 @@ def quote_span(text: str, start: int, end: int, before: int = 120, after: int = 
     while right > left and text[right - 1] in " ,\"“(":
         right -= 1
     return left, right
+
+
+def trie_regex(words) -> re.Pattern:
+    """One regular expression matching any of `words`, built as a trie ("arrest|abduct" -> "a(?:rrest|bduct)").
+
+    Python's `re` tries alternatives one by one at every position; sharing prefixes makes a
+    list of a hundred keywords cost about as much as a few.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return re.compile(build(trie))
