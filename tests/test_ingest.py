@@ -242,6 +242,10 @@ def test_cli_refuses_id_for_many_files_and_a_bad_size(tmp_path):
     assert result.exit_code == 1 and "--id names one document" in result.output
     result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--max-size", "lots"])
     assert result.exit_code != 0 and "not a size" in result.output
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path / "a.txt"), "--published", "2013-02-30"])
+    assert result.exit_code == 1 and "not a date" in result.output
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path / "a.txt"), "--language", "English"])
+    assert result.exit_code == 1 and "not a language code" in result.output
     assert not Document.objects.exists()
 
 

@@ -1,5 +1,6 @@
 """Command-line entry points of this stage (registered in tawthiq.cli)."""
 
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -24,6 +25,19 @@ def _size(value: str) -> int:
     return size
 
 
+def _partial_date(value: str) -> bool:
+    import datetime as dt
+
+    padded = {4: "-01-01", 7: "-01", 10: ""}.get(len(value))
+    if padded is None:
+        return False
+    try:
+        dt.date.fromisoformat(value + padded)
+    except ValueError:
+        return False
+    return True
+
+
 def ingest(
     paths: Annotated[
         list[Path],
@@ -42,6 +56,10 @@ def ingest(
 ) -> None:
     """Read .txt .md .html .pdf .docx files into the store; NAME.meta.json beside a file gives its metadata."""
     limit = _size(max_size) if max_size else None
+    if language is not None and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,4})?", language.strip()):
+        fail(f"--language {language!r} is not a language code such as ar or en")
+    if published is not None and not _partial_date(published.strip()):
+        fail(f"--published {published!r} is not a date YYYY, YYYY-MM or YYYY-MM-DD")
     open_store()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.markup import escape
