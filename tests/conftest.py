@@ -32,18 +32,27 @@ def postgres_server():
     when the PostgreSQL binaries are absent)."""
     from tawthiq.devtools.pgserver import PostgresServer, PostgresUnavailable
 
+    import subprocess
+    import sys
+
     try:
         server = PostgresServer(durable=False).start()
     except PostgresUnavailable as exc:
         pytest.skip(f"PostgreSQL tests skipped: {exc}")
-    yield server
-    server.stop()
+    try:
+        # Migrate once into a template; each test's database is a copy of it.
+        env = dict(os.environ, TAWTHIQ_DATABASE_URL=server.create_database("migrated"))
+        subprocess.run([sys.executable, "-m", "tawthiq.cli", "stats", "--json"], env=env, check=True,
+                       capture_output=True, timeout=600)
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
 def postgres_url(postgres_server, request) -> str:
-    """URL of an empty database of its own on the session's server (for TAWTHIQ_DATABASE_URL)."""
+    """URL of a migrated database of its own on the session's server (for TAWTHIQ_DATABASE_URL)."""
     import re
 
     name = "t_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + "_" + os.urandom(3).hex()
-    return postgres_server.create_database(name)
+    return postgres_server.create_database(name, template="migrated")

@@ -117,11 +117,14 @@ class PostgresServer:
         self._psql(f"CREATE DATABASE {self.database} OWNER {self.user}")
         return self
 
-    def create_database(self, name: str) -> str:
-        """Another empty database owned by the same user (one per test); returns its URL."""
-        if not name.replace("_", "").isalnum():
-            raise ValueError(f"not a plain database name: {name!r}")
-        self._psql(f"CREATE DATABASE {name} OWNER {self.user}")
+    def create_database(self, name: str, template: str = "") -> str:
+        """Another database owned by the same user (one per test), empty or a copy of
+        `template` (e.g. one already migrated); returns its URL."""
+        for identifier in (name, template):
+            if identifier and not identifier.replace("_", "").isalnum():
+                raise ValueError(f"not a plain database name: {identifier!r}")
+        copy = f" TEMPLATE {template}" if template else ""
+        self._psql(f"CREATE DATABASE {name} OWNER {self.user}{copy}")
         return self.url.rsplit("/", 1)[0] + "/" + name
 
     def _psql(self, sql: str) -> None:
