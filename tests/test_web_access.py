@@ -7,14 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from tawthiq.store import models as M
 from tawthiq.web import access
 from tawthiq.web.models import AccessLog
-from web_seed import seed, users
+from web_seed import world  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return seed() | {"users": users()}
 
 
 def test_roles_come_from_groups_and_superuser_is_admin(world):
@@ -85,7 +80,9 @@ def test_canonical_from_protected_document_stays_listed_through_an_open_member(w
     M.Person.objects.filter(pk=world["zaid2"].pk).update(canonical=hidden)
     assert hidden in access.visible_canonical_persons(viewer)
     assert hidden not in access.visible_persons(viewer)
-    assert not access.is_protected(hidden)
+    assert access.is_protected(hidden)  # its own record is from the protected document
+    assert access.is_protected(M.Person.objects.get(pk=world["zaid2"].pk))  # its profile shows the hidden record too
+    assert not access.is_protected(world["second"])
 
 
 def test_redaction_strings_cover_every_spelling_of_hidden_persons_mentioned(world):

@@ -1,26 +1,12 @@
 """What editors do in the browser: review, merge or keep apart, protect; others may not."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tawthiq.store import models as M
-from web_seed import seed, users
+from web_seed import client_for, world  # noqa: F401 (world is a fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    data = seed()
-    data["users"] = users()
-    return data
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_accept_and_reject_record_who_and_when_and_keep_history(world):

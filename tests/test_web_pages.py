@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tawthiq.store import models as M
-from web_seed import seed, users
+from web_seed import client_for, world  # noqa: F401 (world is a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,18 +13,6 @@ pytestmark = pytest.mark.django_db
 PROTECTED = ["Nasim Fadel", "Hidden Yamout", "Secret Orchard", "Confidential Testimony Desk",
              "Testimony of a sergeant", "told us in confidence"]
 
-
-@pytest.fixture
-def world():
-    data = seed()
-    data["users"] = users()
-    return data
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_urls(w) -> list[str]:

@@ -8,7 +8,9 @@ known only from the protected document; claims that disagree; a unit hierarchy.
 import datetime as dt
 import hashlib
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from tawthiq.store import models as M
 from tawthiq.web import access
@@ -135,3 +137,17 @@ def seed():
         "witnessed": witnessed, "hidden_defection": hidden_defection, "claim_a": claim_a,
         "claim_b": claim_b, "secret_pub": secret_pub, "open_pub": open_pub,
     }
+
+
+@pytest.fixture
+def world():
+    """The seeded record plus one user per role (test modules import this fixture)."""
+    data = seed()
+    data["users"] = users()
+    return data
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -12,32 +12,26 @@ from tawthiq.web import access
 PAGE_SIZE = 50
 
 
-def reader(view):
-    """Logged in with a role; anonymous users go to the login page, users without a role get 403."""
+def _requires(allowed):
+    """A view decorator: anonymous users go to the login page, users `allowed` refuses get 403."""
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not access.can_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate
 
 
-def editor(view):
-    """Editors and admins only (others get 403; the object itself is checked by the view)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not access.can_edit(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Any role may read (what it may see is decided per object); editors and admins may change.
+reader = _requires(access.can_read)
+editor = _requires(access.can_edit)
 
 
 def paginate(request, items, size: int = PAGE_SIZE):
