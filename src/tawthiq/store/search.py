@@ -14,6 +14,7 @@ The web app reuses `search_documents` with its own queryset to hide protected do
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Optional
 
 from django.core.exceptions import EmptyResultSet
@@ -89,9 +90,6 @@ class QueryTerm:
     word: str
     prefix: bool = False
 
-    def matches(self, folded_word: str) -> bool:
-        return folded_word.startswith(self.word) if self.prefix else folded_word == self.word
-
 
 def parse_query(query: str) -> list[QueryTerm]:
     """Folded words of the query; a trailing * asks for a prefix match ("defect*")."""
@@ -109,9 +107,21 @@ def parse_query(query: str) -> list[QueryTerm]:
 class SearchHit:
     document: object  # tawthiq.store.models.Document
     rank: float
-    snippet_text: str = ""
-    # (start, end) offsets of matched words within snippet_text
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    terms: list[QueryTerm] = field(default_factory=list, repr=False)
+
+    # The snippet is cut when first asked for: a page of 50 out of 500 hits cuts 50.
+    @cached_property
+    def _snippet(self) -> tuple[str, list[tuple[int, int]]]:
+        return snippet(self.document.text, self.terms)
+
+    @property
+    def snippet_text(self) -> str:
+        return self._snippet[0]
+
+    @property
+    def highlights(self) -> list[tuple[int, int]]:
+        """(start, end) offsets of matched words within snippet_text."""
+        return self._snippet[1]
 
     @property
     def snippet_html(self) -> str:
@@ -172,9 +182,7 @@ def search_documents(
     documents = Document.objects.select_related("publisher").in_bulk([pk for pk, _ in ranked])
     hits = []
     for pk, rank in ranked:
-        document = documents[pk]
-        text, highlights = snippet(document.text, terms)
-        hits.append(SearchHit(document=document, rank=float(rank), snippet_text=text, highlights=highlights))
+        hits.append(SearchHit(document=documents[pk], rank=float(rank), terms=terms))
     return hits
 
 
@@ -191,18 +199,23 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), offsets
 
 
+def _terms_pattern(terms: list[QueryTerm]) -> re.Pattern:
+    """Whole words equal to a term (or starting with a prefix term), in one regex (C speed)."""
+    alternatives = "|".join(re.escape(t.word) + (r"\w*" if t.prefix else "") for t in terms)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 def _matches_in(text: str, terms: list[QueryTerm], base: int = 0) -> list[tuple[int, int]]:
     """Original-text spans of words that match a query term."""
     folded, offsets = _folded_with_map(text)
     spans = []
-    for word in WORD.finditer(folded):
-        if any(term.matches(word.group()) for term in terms):
-            start = offsets[word.start()]
-            end = offsets[word.end() - 1] + 1
-            # keep combining marks and tatweel that follow the last letter
-            while end < len(text) and _FOLD_TABLE[ord(text[end])] == "":
-                end += 1
-            spans.append((base + start, base + end))
+    for word in _terms_pattern(terms).finditer(folded):
+        start = offsets[word.start()]
+        end = offsets[word.end() - 1] + 1
+        # keep combining marks and tatweel that follow the last letter
+        while end < len(text) and _FOLD_TABLE[ord(text[end])] == "":
+            end += 1
+        spans.append((base + start, base + end))
     return spans
 
 

@@ -303,7 +303,8 @@ def _hidden_records_in(user, document) -> QuerySet:
     # Candidates by index first (records of the document, records with a span in it), then
     # the hidden test on those few: the test over the whole person table took 3 s a call.
     candidates = set(M.Person.objects.filter(document=document).values_list("pk", flat=True)) | set(
-        M.Evidence.objects.filter(document=document, person__isnull=False).order_by().values_list("person_id", flat=True)
+        M.Evidence.objects.filter(document=document, person__isnull=False)
+        .order_by().values_list("person_id", flat=True)
     )
     mentioned = _hidden_persons().filter(pk__in=candidates)
     clusters = {p.canonical_id or p.pk for p in mentioned.only("pk", "canonical_id")}
