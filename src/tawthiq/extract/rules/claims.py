@@ -138,8 +138,9 @@ def words_to_number(text: str) -> int | None:
 
 def _category(text: str, start: int, end: int, pop_end: int, inside: bool = False) -> str | None:
     """The violation word nearest the figure in its clause (outside the population noun)."""
-    left = max(text.rfind(";", 0, start), text.rfind(". ", 0, start)) + 1
-    right = len(text) if text.find(";", end) == -1 else text.find(";", end)
+    left = max(text.rfind(";", max(0, start - 200), start), text.rfind(". ", max(0, start - 200), start), start - 201) + 1
+    right = text.find(";", end, pop_end + 200)
+    right = min(len(text), pop_end + 200) if right == -1 else right
     best = None
     for name, pattern in CATEGORIES:
         for m in pattern.finditer(text, left, right):

@@ -75,13 +75,15 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                                r"\bdo(?:es)? not know anything about him\b|\bwhere (?:he|she) is (?:being )?(?:held|detained)\b|"
                                r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b|"
                                r"\bwhere (?:he|she) (?:was|is|had been) (?:being )?(?:held|detained)\b|"
-                               r"\bwhereabouts were unknown\b", I),
+                               r"\bwhereabouts were unknown\b|\bnot (?:heard from|seen) (?:him|her)\b[^.;]{0,20}\bsince\b|"
+                               r"\b(?:has|have|had) not been (?:seen|heard from)\b|\bno news (?:of|about|from) (?:him|her) since\b", I),
     ("torture", r"\btortur(?:ed|e|ing)\b", I),
     ("death", r"\b(?:was|were|been|got|is)\s+(?:\w+\s+)?(?:killed|executed|martyred)\b|\bdied\b|"
               r"(?<!notified of )(?<!informed of )(?<!news of )(?<!notified about )(?<!informed about )(?<!until )"
               r"\b(?:his|her)\s+death\b|"
               r"\bkilled (?:him|in)\b|\blost (?:his|her) life\b|\bhis fate was death\b|"
-              r"\bshot\s+(?:him|her|[A-Z][\w-]+)(?:\s+dead)?\b|\bwas\s+shot\s+dead\b", I),
+              r"\bshot\s+(?:him|her|[A-Z][\w-]+)(?:\s+dead)?\b|\bwas\s+shot\s+dead\b|"
+              r"\b(?:registered|declared|listed|recorded)\s+as\s+(?:dead|deceased)\b", I),
     ("death_notification", r"\bnotified (?:of|about) (?:his|her|the) death\b|\binformed (?:of|about) (?:his|her) death\b|"
                            r"\bdeath certificate\b|\bnotified that (?:he|she) (?:had )?died\b|"
                            r"\b(?:was|were)\s+(?:told|informed|notified)\b[^.;]{0,80}?\bthat\b[^.;]{0,60}?\b(?:had\s+)?died\b|"
@@ -97,7 +99,9 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
     ("reprisal", r"\b(?:burned|burnt|confiscated|seized|demolished|looted)\s+(?:his|her|their)\s+(?:house|home|property|land|shop)|"
                  r"\barrested (?:his|her) (?:father|brother|mother|wife|son|family)\b|"
                  r"\b(?:his|her|their|the family|the family's)(?: \w+['’]s)? (?:house|home|property|land|shop|farm)\b[^.;]{0,30}?\b(?:was|were|had been)\s+(?:\w+\s+)?"
-                 r"(?:burned|burnt|confiscated|seized|demolished|looted|destroyed)", I),
+                 r"(?:burned|burnt|confiscated|seized|demolished|looted|destroyed|taken)|"
+                 r"\b(?:house|home|property|land|shop|farm)\s+of\b[^.;]{0,60}?\b(?:was|were|had been)\s+(?:\w+\s+)?"
+                 r"(?:burned|burnt|confiscated|seized|demolished|looted|destroyed|taken)", I),
     ("promotion", r"\bpromoted\b|\b(?:was|were)\s+made\s+an?\s+(?:sergeant|corporal|lieutenant|captain|major|colonel|general|"
                   r"brigadier|officer)\b|\bhonorary\s+(?:captain|rank|major|colonel|lieutenant|general)\b|\bposthumous(?:ly)?\s+(?:promoted|rank)", I),
 ]]
@@ -120,14 +124,14 @@ KEYWORDS = {
     "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up", "away", "took", "checkpoint"),
     "imprisonment": ("taken", "saw", "seen", "met", "transferred", "moved", "sent", "referred", "brought", "ended up", "held", "imprison",
                      "jailed", "later to", "released", "where he", "where she"),
-    "enforced_disappearance": ("disappear", "whereabouts", "held", "detained", "unknown", "lost contact", "news", "information", "know anything",
+    "enforced_disappearance": ("disappear", "whereabouts", "held", "detained", "since", "seen", "unknown", "lost contact", "news", "information", "know anything",
                                "where he", "where she", "heard nothing"),
     "torture": ("tortur",),
-    "death": ("kill", "shot", "execut", "martyr", "died", "death", "lost his", "lost her"),
+    "death": ("kill", "shot", "dead", "deceased", "execut", "martyr", "died", "death", "lost his", "lost her"),
     "death_notification": ("notified", "informed", "certificate", "told", "death record", "death notice", "death notification"),
     "body_handover": ("body", "remains", "corpse"),
     "extortion": ("brib", "ransom", "wasta", "paid", "demanded", "extort", "dollars", "lira", "pounds", "syp", "usd"),
-    "reprisal": ("burn", "seized", "confiscat", "seized", "demolish", "loot", "destroyed", "arrested his", "arrested her"),
+    "reprisal": ("burn", "seized", "taken", "confiscat", "seized", "demolish", "loot", "destroyed", "arrested his", "arrested her"),
     "promotion": ("promot", "made a", "made an", "honorary", "posthum"),
 }
 DIED_IN = re.compile(r"[^.;]{0,30}?\bin\s+(?:the\s+)?[A-Z]")
@@ -160,6 +164,11 @@ class Event:
     place: str | None = None
     manner: str | None = None
     evidence: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
+    same_time: bool = False  # "the same day": dated like the person's previous event
+
+
+SAME_TIME = re.compile(r"\b(?:the same (?:day|night|week|month)|that (?:same )?(?:day|night)|the next day|a day later|"
+                       r"hours later|minutes later|shortly (?:after|afterwards)|immediately)\b", I)
 
 
 def _shift(value: str | None, months: int) -> str | None:
@@ -268,6 +277,7 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                     ends = [d for d in in_clause if d.is_end and d.start > best.start]
                     event.date_end = ends[0].value if ends else None
             _durations(event, kind, text, start, dates)
+            event.same_time = not event.date and bool(SAME_TIME.search(text, left, right))
             # Place: the nearest place in the clause; for imprisonment the facility or branch it names.
             near = [p for p in places if left <= p.start < right]
             if kind == "imprisonment":

@@ -29,6 +29,9 @@ ORIGIN_LINK = re.compile(
     r",?\s*(?:(?:a|an)\s+(?:\d{1,2}[- ]years?[- ]old\s+)?(?:[\w-]+\s+){0,3}?|\d{1,2}(?:[- ]years?[- ]old)?,?\s+)?"
     r"(?:(?:is|was|comes|came)\s+(?:originally\s+)?)?(?:from|native of|hails from|originally from)\s+(?:the\s+)?(?:(?:town|village|city|countryside|province|governorate|"
     r"district|region)\s+of\s+(?:the\s+)?)?(?:(?:north|south|east|west)\w*\s+)?(?:countryside\s+of\s+)?)$")
+# "X, 26, from Qara," with a town no gazetteer knows.
+FROM_TOWN = re.compile(r",?\s*(?:\d{1,2}(?:[- ]years?[- ]old)?,\s*)?from\s+(?:the\s+(?:town|village)\s+of\s+)?"
+                       r"(?P<town>(?:al-)?[A-Z][\w’'-]+(?:\s+(?:al-)?[A-Z][\w’'-]+)?)(?=\s*[,.;)]|\s+in\b|\s*$)")
 FAMILY_PLACE = re.compile(r"\b(?:to|with|visit(?:ed)?)\s+(?:his|her)\s+family\s+in\s+(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$")
 PSEUDONYM_NOTICE = re.compile(r"\b(?:all|the)\s+(?:sources|names|interviewees|people interviewed)\b[^.]{0,60}\b(?:pseudonyms?|"
                               r"changed|not their real names)", re.I)
@@ -128,6 +131,11 @@ def _org_source(s: str, org_mentions, orgs: OrgRegistry) -> str | None:
 
 def _origins(s: str, mentions, places, persons: PersonRegistry) -> None:
     """'X, 29, from Quneitra', "X's town in northern Daraa", 'to his family in the town of Samad'."""
+    for m in mentions:
+        town = FROM_TOWN.match(s, m.end) if m.kind == "name" else None
+        if town:
+            person = persons.get(m.pid)
+            person.origin = person.origin or town.group("town")
     for place in places:
         if place.kind == "facility":
             continue
@@ -166,8 +174,13 @@ def _record_fields(s: str, places, persons: PersonRegistry) -> None:
 def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
     """One event per (type, subject) unless their dates or places differ."""
     merged: list[Event] = []
+    last_date: dict[int, str] = {}
     for event in events:
         event.subjects = [persons.get(p).pid for p in event.subjects]
+        if event.same_time and event.subjects[0] in last_date:
+            event.date = last_date[event.subjects[0]]
+        if event.date:
+            last_date[event.subjects[0]] = event.date
         for other in merged:
             if other.type != event.type or other.subjects != event.subjects:
                 continue

@@ -182,7 +182,7 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
             start, end = m.span(group)
             surface = m.group(group)
             words = surface.split()
-            while words and words[0] in NOT_A_NAME_START:
+            while words and (words[0] in NOT_A_NAME_START or words[0].endswith("-based")):
                 start += len(words[0]) + 1
                 words = words[1:]
             surface = text[start:end]

@@ -281,12 +281,14 @@ class Candidate:
 def _candidates(text: str, blocked: list[tuple[int, int]]) -> list[Candidate]:
     """Capitalised word sequences outside gazetteer spans, edge function words stripped."""
     out = []
+    mask = bytearray(len(text) + 1)
+    for s, e in blocked:
+        mask[s:e] = b"\x01" * (e - s)
     for m in NAME.finditer(text):
         tokens = [(t.start() + m.start(), t.end() + m.start(), t.group()) for t in TOKEN_RE.finditer(m.group())]
         run: list[tuple[int, int, str]] = []
         for token in tokens + [None]:
-            stop = token is None or token[2] in FUNCTION_WORDS or any(
-                token[0] < e and s < token[1] for s, e in blocked)
+            stop = token is None or token[2] in FUNCTION_WORDS or any(mask[token[0]:token[1]])
             if not stop:
                 run.append(token)
                 continue

@@ -58,7 +58,15 @@ def sentences(text: str, offset: int = 0):
     yield from _emit(text, start, len(text), offset)
 
 
+MAX_SENTENCE = 2000  # longer runs without punctuation (tables, dumps) are cut at spaces: work stays linear
+
+
 def _emit(text: str, start: int, end: int, offset: int):
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut + 1 if cut != -1 else start + MAX_SENTENCE
+        yield from _emit(text, start, cut, offset)
+        start = cut
     chunk = text[start:end]
     stripped = chunk.strip()
     if not stripped:
