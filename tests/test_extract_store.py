@@ -28,7 +28,7 @@ def result() -> dict:
         "format": "tawthiq-extraction/1",
         "document": {"id": "fict-1"},
         "persons": [
-            {"id": "p1", "key": "hadi farhoun", "name": "Hadi Farhoun", "aliases": ["Abu Rami"],
+            {"id": "p1", "key": "hadi farhoun", "name": "Hadi Farhoun", "aliases": ["Abu Rami", "أبو رامي"],
              "rank": "captain", "age": 34, "origin": "Qaryat al-Ward", "pseudonym": False,
              "roles": ["defector", "source"], "evidence": [quote("Captain Hadi Farhoun, 34")]},
             {"id": "p2", "key": "nizar qassab", "name": "Nizar Qassab", "aliases": [], "rank": "colonel",
@@ -80,7 +80,8 @@ def test_save_stores_suggestions_with_names_places_and_verbatim_evidence(documen
     assert hadi.review_state == "suggested" and hadi.extractor == "rules" and len(hadi.fingerprint) == 64
     assert hadi.age_at == document.published and hadi.origin_place.name == "Qaryat al-Ward"
     names = {(n.name, n.kind, n.script, n.normalized) for n in hadi.names.all()}
-    assert names == {("Hadi Farhoun", "primary", "latin", "hadi farhoun"), ("Abu Rami", "kunya", "latin", "abu rami")}
+    assert names == {("Hadi Farhoun", "primary", "latin", "hadi farhoun"), ("Abu Rami", "kunya", "latin", "abu rami"),
+                     ("أبو رامي", "kunya", "arabic", "ابو رامي")}
     for ev in M.Evidence.objects.filter(document=document):
         assert TEXT[ev.start:ev.end] == ev.quote
     brigade = M.Organization.objects.get(normalized_name="77th brigade")

@@ -27,7 +27,7 @@ SUGGESTED = M.ReviewState.SUGGESTED
 REJECTED = M.ReviewState.REJECTED
 ISO_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 EVIDENCE_TARGETS = ("person", "event", "claim", "organization", "membership")
-KUNYA = re.compile(r"^(abu|abou|umm|um)\b", re.IGNORECASE)
+KUNYA = re.compile(r"^(?:abu|abou|umm|um|أبو|ابو|أم|ام)\s", re.IGNORECASE)
 
 
 @dataclass
@@ -35,10 +35,6 @@ class SaveReport:
     """What one save did, per kind: added, updated, unchanged, kept (reviewed), removed, invalid."""
 
     counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
-
-    def add(self, other: "SaveReport") -> None:
-        for kind in KINDS:
-            self.counts[kind].update(other.counts[kind])
 
 
 def fingerprint(doc_id: str, kind: str, key: str) -> str:
