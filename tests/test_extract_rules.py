@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tawthiq.extract.rules import extract_document, warm_up
 from tawthiq.vocabulary import CLAIM_QUALIFIERS, EVENT_TYPES, EXTRACTION_FORMAT, RANKS
@@ -276,3 +278,17 @@ def test_seed_scores_meet_the_thresholds(tmp_path):
     assert scores["macro_f1"] >= 0.75
     assert scores["persons"]["f1"] >= 0.90
     assert scores["claims"]["f1"] >= 0.80
+
+
+FRAGMENTS = ["Captain", "Lt. Col.", "Omar", "al-Khatib", "Abu", "Hana", ",", ".", " ", "\n", "defected", "was arrested",
+             "in 2013", "last May", "on 4 June", "more than", "1,200", "tens of", "soldiers", "Daraa", "the 7th Division's",
+             "32nd Brigade", "Branch 215", "he", "his body", "Name:", "Rank: Sergeant", "Age: 30", "“", "”", "(", ")",
+             "انشق", "النقيب", "سامر", "حسن", "الديب", "اعتقل", "في", "2012", "؟", "-", "’s", "told", "Syria Direct"]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=60), st.sampled_from([None, "2020-02-29", "2019", "bad"]))
+@settings(max_examples=150, deadline=None)
+def test_any_mix_of_genre_fragments_gives_a_valid_record(parts, published):
+    text = " ".join(parts)
+    record = extract_document(text, document_id="fuzz", published=published)
+    assert_valid(record, text)
