@@ -42,8 +42,14 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                   r"\b(?:walked away from|abandoned|left|deserted)\s+(?:his|her)\s+(?:post|unit|position|barracks)\b", I),
     ("escape", r"\b(?:fled|escaped|smuggled|made (?:his|her|their) way)\s+(?:\w+\s+)?(?:in)?to\b|\bcrossed (?:the border )?into\b|"
                r"\barrived in\s+(?:Turkey|Jordan|Lebanon|Iraq|the liberated|opposition|rebel)|\bbound for\b|"
-               r"\breached (?:the )?(?:liberated|opposition|free|rebel)", 0),
-    ("joined_group", r"\bjoin(?:ed|ing)?\s+(?:the\s+|one of the\s+)?(?:armed\s+opposition|opposition|rebels?\b|armed groups?|"
+               r"\breached (?:the )?(?:liberated|opposition|free|rebel)|"
+               r"\b(?:lives|lived|living|resides|resided|settled)\s+in\s+(?:Turkey|Jordan|Lebanon|Iraq|Germany|Europe|Sweden|"
+               r"France|the Netherlands|Austria|Egypt|Gaziantep|Istanbul|Reyhanli|Antakya|Hatay|Kilis|Urfa|Amman|Irbid|"
+               r"Mafraq|Beirut|Arsal|Erbil|the Zaatari|Zaatari|the camp|a camp)\b", 0),
+    ("joined_group", r"\bjoin(?:ed|ing)?\s+(?:the\s+|an?\s+|one of the\s+)?(?:[\w-]+\s+){0,2}(?:armed\s+groups?|rebel\s+"
+                     r"(?:groups?|brigades?|factions?|battalions?)|opposition\s+(?:groups?|factions?))\b|"
+                     r"\bfight(?:ing|s)?\s+(?:with|for|alongside)\s+(?:a|the)\s+(?:local\s+)?rebel\b|"
+                     r"\bjoin(?:ed|ing)?\s+(?:the\s+|one of the\s+)?(?:armed\s+opposition|opposition|rebels?\b|armed groups?|"
                      r"(?:\w+\s+)?factions?|Free Syrian|FSA|Jabhat|Jaysh|Jaish|Liwa|Ahrar|Hay)|\bending up in\b|\bnow commands\b|"
                      r"\b(?:later\s+)?headed the (?:rebel\s+)?|\bworked with the\s+(?:Free|FSA|rebel|opposition)|\bfield commander in\b|"
                      r"\bcommander (?:of|in) (?:one of )?the (?:small )?(?:opposition|rebel)|"
@@ -51,6 +57,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
     ("left_group", r"\b(?:leave|left|quit|leaving)\s+the\s+(?:group|faction|organi[sz]ation|movement)\b", I),
     ("reconciliation", r"\b(?:took|take|taking|taken)\s+part\s+in\s+the\s+(?:\d{4}\s+)?(?:reconciliation|settlement)\b|"
                        r"\bappl(?:y|ied|ying)\s+(?:to\s+settle|for\s+(?:a\s+)?(?:settlement|status settlement))\b|"
+                       r"\b(?:returned|went back|came back)\s+(?:to\s+Syria|home\b|through\b|via\b)|"
                        r"\bjoin(?:ed|ing)\s+the\s+(?:reconciliation|settlement)\b|\bturn(?:ed|ing)\s+(?:himself|herself|themselves)\s+in\b|"
                        r"\bsettled (?:his|her|their) (?:status|situation)\b|\bmembers of the reconciliation\b|"
                        r"\b(?:signed|signing|accepted|accepting|concluded|made)\s+(?:a|the|an?\s+\w+|his|her|their)\s+(?:reconciliation|settlement)\b|\bhanded (?:himself|themselves) over\b", I),
@@ -68,13 +75,13 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                      r"\bimprisoned\s+(?:in|at)\b|\bjailed\s+(?:in|at)\b|\blater to\s+(?:the\s+)?[A-Z]|"
                      r"\breleased\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?[A-Z]|\bwhere (?:he|she) had been (?:held|detained)\b|"
                      r"\b(?:taken|transferred|moved|sent|referred)\s+to\s+the\s+military\s+police\b|"
-                     r"\b(?:saw|seen|met)\s+(?:him|her|[A-Z][\w-]+)\s+in\s+(?:the\s+)?[A-Z][\w-]+\s+(?:Military\s+)?(?:Prison|Branch)", 0),
+                     r"\b(?:saw|seen|met)\s+(?:him|her|(?:al-)?[A-Z][\w-]+)\s+in\s+(?:the\s+)?[A-Z][\w-]+\s+(?:Military\s+)?(?:Prison|Branch)", 0),
     ("enforced_disappearance", r"\bforcibly disappeared\b|\bdisappeared\b|\bto an unknown (?:location|destination|place)\b|"
                                r"\bwhereabouts (?:are |remain |is |remained )?unknown\b|\blost contact with (?:him|her)\b|"
                                r"\bfate (?:is |remains |remained )?unknown\b|\bno (?:news|information) (?:about|of) (?:him|his fate)\b|"
-                               r"\bdo(?:es)? not know anything about him\b|\bwhere (?:he|she) is (?:being )?(?:held|detained)\b|"
+                               r"\bdo(?:es)? not know anything about him\b|"
                                r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b|"
-                               r"\bwhere (?:he|she) (?:was|is|had been) (?:being )?(?:held|detained)\b|"
+                               r"\b(?:not|never|no one|nobody|n['’]t)\b[^.;]{0,40}?\bwhere (?:he|she) (?:was|is|had been) (?:being )?(?:held|detained)\b|"
                                r"\bwhereabouts were unknown\b|\bnot (?:heard from|seen) (?:him|her)\b[^.;]{0,20}\bsince\b|"
                                r"\b(?:has|have|had) not been (?:seen|heard from)\b|\bno news (?:of|about|from) (?:him|her) since\b", I),
     ("torture", r"\btortur(?:ed|e|ing)\b", I),
@@ -115,10 +122,11 @@ KEYWORDS = {
                    "frontline", "front line", "front"),
     "defection_attempt": ("defect", "tried", "attempted", "trying"),
     "defection": ("defect", "desert", "split from", "fleeing", "walked away", "abandoned", "left"),
-    "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached"),
-    "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent"),
+    "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached", "lives", "lived",
+               "living", "resid", "settled in"),
+    "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent", "fight"),
     "left_group": ("leav", "left", "quit"),
-    "reconciliation": ("part in", "reconcil", "settle", "turn", "handed", "appl"),
+    "reconciliation": ("part in", "reconcil", "settle", "turn", "handed", "appl", "returned", "went back", "came back"),
     "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted", "back",
                      "recalled", "called up"),
     "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up", "away", "took", "checkpoint"),
@@ -149,7 +157,7 @@ MANNERS = [("torture", re.compile(r"\bunder torture\b|\btortured to death\b|\bdi
            ("combat", re.compile(r"\bkilled (?:during|in|while) (?:the )?(?:fighting|battle|clashes|liberation|war|combat|"
                                  r"an? (?:battle|attack|offensive)|shelling|air ?strike|the storming)|\bkilled during the (?:war|liberation)", I))]
 AFTER_SHIFT = re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-                         r"(?P<unit>years?|months?)\s+after\s+(?:he|she|his|her)\b[^,.;]*", I)
+                         r"(?P<unit>years?|months?)\s+after\s+(?:he|she|his|her|the\s+\w+(?:\s+\w+)?\s+(?:informed|told|notified))\b[^,.;]*", I)
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
@@ -165,10 +173,12 @@ class Event:
     manner: str | None = None
     evidence: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
     same_time: bool = False  # "the same day": dated like the person's previous event
+    sentence: int = 0  # index of the sentence in the document (paragraph breaks add 1000)
 
 
-SAME_TIME = re.compile(r"\b(?:the same (?:day|night|week|month)|that (?:same )?(?:day|night)|the next day|a day later|"
-                       r"hours later|minutes later|shortly (?:after|afterwards)|immediately)\b", I)
+SAME_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:the same (?:day|night|week|month)|that (?:same )?(?:day|night|week)|"
+                       r"the next day|a day later|hours later|minutes later|days later|weeks later|a week later|"
+                       r"shortly (?:after|afterwards)|immediately)\b|\bsince\s*[.;]?\s*$", I)
 
 
 def _shift(value: str | None, months: int) -> str | None:
@@ -230,6 +240,40 @@ LABELS = {"defection": "defection", "defected": "defection", "arrest": "arrest",
 LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{1,24}):\s*")
 
 
+def _date(event: Event, text: str, m: re.Match, shifts, dates: list[DateMention], left: int, right: int) -> None:
+    """The event's date: shifted ("nine months after he was conscripted"), else the nearest in its clause.
+
+    A date before the trigger but across "and"/"," belongs to the previous clause; a relative
+    clause in the pluperfect ("an officer who had defected") or a nominal trigger ("his arrest")
+    keeps only a date right after it.
+    """
+    start, end = m.span()
+    shift = next(((n, years) for s, e, n, years in shifts if s <= start < e), None)
+    if shift:
+        anchors = [d for d in dates if d.value and not (d.start >= start and d.end <= end + 80)]
+        anchor = min(anchors, key=lambda d: abs(d.start - start), default=None)
+        if anchor:
+            event.date = _shift(anchor.value, shift[0] * (12 if shift[1] else 1))
+        return
+    near_only = bool(re.search(r"\b(?:(?:who|that|which)\s+had\s+(?:been\s+)?|when\s+(?:he|she)\s+)$", text[max(0, start - 20):start])
+                     or re.match(r"(?:his|her|['’]s)\b", m.group(), I))
+    reach = 30 if near_only else 110
+    in_clause = [d for d in dates if left <= d.start < right and d.value
+                 and ((end - 110 <= d.end <= start + 1 and not near_only) or end <= d.start <= end + reach)]
+    if not in_clause:
+        return
+    best = min(in_clause, key=lambda d: (d.start - end) if d.start >= end else
+               (start - d.end) * 1.5 + (100 if COORDINATION.search(text, d.end, start) else 0))
+    if best.is_end:
+        event.date_end = best.value
+        starts = [d for d in in_clause if not d.is_end and d.start < best.start]
+        event.date = starts[-1].value if starts else None
+    else:
+        event.date = best.value
+        ends = [d for d in in_clause if d.is_end and d.start > best.start]
+        event.date_end = ends[0].value if ends else None
+
+
 def find_events(text: str, offset: int, persons: list, orgs: list, places: list, dates: list[DateMention],
                 org_kinds: dict[str, tuple[str, str | None]]) -> list[Event]:
     """Events of one sentence. `persons`/`orgs`/`places` are mentions with sentence offsets."""
@@ -249,33 +293,18 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             start, end = m.span()
             if MODAL.search(text[max(0, start - 40):start]) and kind not in ("enforced_disappearance", "death_notification"):
                 continue
+            if kind == "deployment" and UNIT_DESCRIPTION.search(text, max(0, start - 40), start):
+                continue  # "a battalion stationed near Izraa" describes a unit
             subject = _subject(persons, start, end, text)
             if subject is None:
                 continue
-            event = Event(kind, [subject])
-            # Date: a shifted date ("nine months after he was conscripted") or the nearest date in the clause.
-            shift = next(((n, years) for s, e, n, years in shifts if s <= start < e), None)
+            event_kind = kind
+            if kind == "service" and m.group().lower().startswith("join") and any(
+                    start <= o.start < end and org_kinds.get(o.key, ("", ""))[0] == "armed_group" for o in orgs):
+                event_kind = "joined_group"  # "joined the Northern Shield Brigade, a rebel group"
+            event = Event(event_kind, [subject])
             left, right = _clause_bounds(text, start)
-            # A relative clause in the pluperfect ("an officer who had defected") keeps only a date right after it.
-            reach = 30 if (re.search(r"\b(?:who|that|which)\s+had\s+(?:been\s+)?$", text[max(0, start - 20):start])
-                           or re.match(r"(?:his|her|['’]s)\b", m.group(), I)) else 110
-            in_clause = [d for d in dates if left <= d.start < right and d.value
-                         and ((end - 110 <= d.end <= start + 1 and reach > 30) or end <= d.start <= end + reach)]
-            if shift:
-                anchors = [d for d in dates if d.value and not (d.start >= start and d.end <= end + 80)]
-                anchor = min(anchors, key=lambda d: abs(d.start - start), default=None)
-                if anchor:
-                    event.date = _shift(anchor.value, shift[0] * (12 if shift[1] else 1))
-            elif in_clause:
-                best = min(in_clause, key=lambda d: (abs(d.start - end) if d.start >= end else (start - d.end) * 1.5))
-                if best.is_end:
-                    event.date_end = best.value
-                    starts = [d for d in in_clause if not d.is_end and d.start < best.start]
-                    event.date = starts[-1].value if starts else None
-                else:
-                    event.date = best.value
-                    ends = [d for d in in_clause if d.is_end and d.start > best.start]
-                    event.date_end = ends[0].value if ends else None
+            _date(event, text, m, shifts, dates, left, right)
             _durations(event, kind, text, start, dates)
             event.same_time = not event.date and bool(SAME_TIME.search(text, left, right))
             # Place: the nearest place in the clause; for imprisonment the facility or branch it names.
@@ -290,7 +319,7 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                 place = min(near, key=lambda p: abs(p.start - end))
                 event.place = place.phrase(text)
             agents = [o.key for o in orgs if left <= o.start < right]
-            if kind in ("joined_group", "left_group"):
+            if event_kind in ("joined_group", "left_group"):
                 agents = [k for k in agents if org_kinds.get(k, ("", ""))[0] == "armed_group"]
             elif kind in ("arrest", "imprisonment", "torture", "enforced_disappearance"):
                 agents = [k for k in agents if org_kinds.get(k, ("", ""))[1] != "opposition" or kind == "arrest"]
@@ -320,6 +349,9 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
     return events
 
 
+UNIT_DESCRIPTION = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+)?(?:battalion|brigade|unit|regiment|division|company)\s+$", I)
+COORDINATION = re.compile(r"\band\b|,|;")
+OTHER_SUBJECT = re.compile(r"\b(?:she|they|it|She|They|It)\s+(?:\w+\s+)?$")
 PLURAL_SUBJECT = re.compile(r"\b(?:they|we)\b|\b\d[\d,]*\s+(?:of\s+them|of\s+whom|[a-z]+s)\b|\bof (?:them|whom)\b|"
                             r"\b(?:said|says|told|added|claimed|explained|recalled|noted)\b(?! (?:he|she)\b)|\b(?:soldiers|officers|defectors|members|elements|people|persons|men|others|"
                             r"families|these|many|fighters|troops)\s+(?:\w+\s+)?(?:were|are|have|had|was|will|would|could)\b", I)
@@ -334,6 +366,11 @@ def _subject(persons: list, start: int, end: int, text: str) -> int | None:
     """
     left, right = _clause_bounds(text, start)
     usable = [p for p in persons if p.kind != "modifier"]
+    inside = [p for p in usable if start < p.start < end and p.kind == "name"]
+    if inside:
+        return inside[0].pid  # "delivered X's body", "saw X in Sednaya Prison"
+    if OTHER_SUBJECT.search(text, max(0, start - 20), start):
+        return None  # "before she died", "they arrested ..."
     before = [p for p in usable if left <= p.start <= start and p.end <= end]
     if before:
         chosen = before[-1]

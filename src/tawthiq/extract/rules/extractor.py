@@ -73,10 +73,14 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
     claims = []
     pseudonym_notice = False
 
+    sentence_index = 0
+    previous_end = 0
     publisher_name = re.compile(r"\b" + re.escape(publisher) + r"\b") if publisher and len(publisher) > 3 else None
     for sentence in sentences(text):
         s = sentence.text
         offset = sentence.start
+        sentence_index += 1000 if "\n" in text[previous_end:offset] else 1
+        previous_end = sentence.end
         low = s.lower()
         if len(s) < 120 and BYLINE.search(s):
             continue
@@ -98,7 +102,9 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         _origins(s, mentions, places, persons)
         _record_fields(s, places, persons)
         org_kinds = {k: (o.kind, o.side) for k, o in orgs.orgs.items()}
-        events.extend(find_events(s, offset, mentions, org_mentions, places, dates, org_kinds))
+        for event in find_events(s, offset, mentions, org_mentions, places, dates, org_kinds):
+            event.sentence = sentence_index
+            events.append(event)
         attribution = attribution_of(s) or _speaker(s, mentions, persons) or _org_source(s, org_mentions, orgs)
         claims.extend(find_claims(s, offset, dates, places, date_spans, attribution))
 
@@ -174,13 +180,19 @@ def _record_fields(s: str, places, persons: PersonRegistry) -> None:
 def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
     """One event per (type, subject) unless their dates or places differ."""
     merged: list[Event] = []
-    last_date: dict[int, str] = {}
+    last_date: dict[int, tuple[str, int]] = {}  # person -> (date, sentence) of the last dated event
+    document_last: str | None = None
     for event in events:
         event.subjects = [persons.get(p).pid for p in event.subjects]
-        if event.same_time and event.subjects[0] in last_date:
-            event.date = last_date[event.subjects[0]]
+        previous = last_date.get(event.subjects[0])
+        if not event.date and previous and (event.same_time or event.sentence - previous[1] == 1):
+            # "the same day", "since", or the next sentence of a dated account: the same time.
+            event.date = previous[0]
+        elif not event.date and event.same_time and document_last:
+            event.date = document_last  # "In the same week the body of X was returned"
         if event.date:
-            last_date[event.subjects[0]] = event.date
+            last_date[event.subjects[0]] = (event.date, event.sentence)
+            document_last = event.date
         for other in merged:
             if other.type != event.type or other.subjects != event.subjects:
                 continue

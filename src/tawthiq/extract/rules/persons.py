@@ -121,7 +121,7 @@ FIELD_LABEL = r"(?!(?:Note|Editor['’]s note|Source|Sources|Photo|Credit|Update
 ZERO_SUBJECT = re.compile(rf"(?:{FIELD_LABEL})?(?:{ZERO_VERBS})\s+(?:in|on|from|by|at|to|into|with|near|after|before|for|"
                           rf"during|since|and|as|his|her|a|an|the|\d)\b|{FIELD_LABEL}(?:[a-z\d]|(?:January|February|March|April|May|June|"
                           rf"July|August|September|October|November|December)\b)")
-PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family)\b")
+PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family|[Tt]he body)\b")
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
 PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
