@@ -151,7 +151,7 @@ def markdown(report: dict) -> str:
                          f"{run['bcubed_f1']:.3f}", f"{run['seconds']:.1f}"]
             else:
                 cells = ["–", "–", "–", "–", f"({run['process_seconds']:.0f})"]
-            lines.append(f"| {size['records']:,} | {size['persons']:,} | {run['method']} | {run['status']} | "
+            lines.append(f"| {size['records']:,} | {size['persons'] or 0:,} | {run['method']} | {run['status']} | "
                          + " | ".join(cells) + f" | {run['peak_rss_mib']:,} |")
     notes = [f"- {size['records']:,} {run['method']}: {run['note']}"
              for size in report["sizes"] for run in size["runs"] if run.get("note")]
