@@ -9,8 +9,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 
 from tawthiq.store.models import Document, Source
 from tawthiq.store.search import index_document
@@ -81,10 +80,14 @@ def store_document(item: DocumentInput) -> StoreOutcome:
 
 def _store(item: DocumentInput, sha: str) -> StoreOutcome:
     # One query for both questions: is this text stored, and which versions has this id?
-    rows = list(
-        Document.objects.filter(Q(sha256=sha) | Q(doc_id=item.doc_id)).values_list("pk", "doc_id", "version",
-                                                                                   "is_current", "sha256")
-    )
+    # (Plain SQL: this runs once per file and the ORM would spend more time compiling it than running it.)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, doc_id, version, is_current, sha256 FROM {Document._meta.db_table} "
+            "WHERE sha256 = %s OR doc_id = %s",
+            [sha, item.doc_id],
+        )
+        rows = cursor.fetchall()
     same_text = next((row for row in rows if row[4] == sha), None)
     if same_text is not None:
         existing = Document.objects.get(pk=same_text[0])
