@@ -69,7 +69,9 @@ def extract(
 
     def inputs():
         for pk in pks:
-            doc = Document.objects.select_related("publisher").get(pk=pk)
+            doc = Document.objects.select_related("publisher").filter(pk=pk).first()
+            if doc is None:  # deleted since the run started
+                continue
             yield DocumentInput(
                 doc_id=doc.doc_id, text=doc.text, published=doc.published, language=doc.language or None,
                 title=doc.title or None, publisher=doc.publisher.name if doc.publisher_id else None,
