@@ -32,6 +32,11 @@ def _explanation(candidate) -> list[dict]:
     return items
 
 
+def _visible_pairs(user):
+    """Candidate pairs both of whose records the user may see."""
+    return access.only_visible(user, access.only_visible(user, M.MatchCandidate.objects.all(), "left"), "right")
+
+
 def _side(user, record):
     names = [n.name for n in record.names.all()]
     return {"record": record, "source": source_label(record), "names": names or [record.name]}
@@ -40,9 +45,8 @@ def _side(user, record):
 @reader
 def duplicate_list(request):
     user = request.user
-    visible = access.visible_persons(user)
     candidates = (
-        M.MatchCandidate.objects.filter(left__in=visible, right__in=visible)
+        _visible_pairs(user)
         .select_related("left__document__publisher", "right__document__publisher",
                         "left__imported_list__source", "right__imported_list__source")
         .prefetch_related("left__names", "right__names")
@@ -60,8 +64,7 @@ def duplicate_list(request):
 @require_POST
 @editor
 def duplicate_decide(request, pk: int):
-    visible = access.visible_persons(request.user)
-    candidate = get_object_or_404(M.MatchCandidate.objects.filter(left__in=visible, right__in=visible), pk=pk)
+    candidate = get_object_or_404(_visible_pairs(request.user), pk=pk)
     decision = request.POST.get("decision")
     note = request.POST.get("note", "")[:2000]
     try:

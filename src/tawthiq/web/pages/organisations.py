@@ -20,9 +20,9 @@ def _people_by_unit(user, unit_ids) -> dict[int, list[tuple[int, str]]]:
         links[m["organization_id"]].add(m["person__canonical_id"] or m["person_id"])
     participants = access.only_visible(
         user, M.EventParticipant.objects.filter(event__organization_id__in=unit_ids, person__isnull=False),
-        "event", access.visible_events,
+        "event",
     )
-    for p in access.only_visible(user, participants, "person", access.visible_persons).values(
+    for p in access.only_visible(user, participants, "person").values(
         "event__organization_id", "person_id", "person__canonical_id"
     ):
         links[p["event__organization_id"]].add(p["person__canonical_id"] or p["person_id"])
