@@ -292,3 +292,44 @@ def test_any_mix_of_genre_fragments_gives_a_valid_record(parts, published):
     text = " ".join(parts)
     record = extract_document(text, document_id="fuzz", published=published)
     assert_valid(record, text)
+
+
+def test_active_verb_object_and_kunya_of_the_mother():
+    text = ("Col. Fares Haddad defected in 2012. His wife, Umm Ziad, stayed in Homs. In 2014, officers arrested "
+            "his son, Ziad Haddad, then 19. Ziad was held at the Palestine Branch for eight months.")
+    record = run(text)
+    assert events_of(record, "Ziad Haddad", "arrest")[0]["date"] == "2014"
+    assert events_of(record, "Ziad Haddad", "imprisonment")[0]["place"] == "Palestine Branch"
+    assert events_of(record, "Umm Ziad") == []
+    assert events_of(record, "Fares Haddad", "arrest") == []
+
+
+def test_list_bulletin_fields():
+    text = ("Name: Rafe Kanaan al-Ali\nRank: First Lieutenant\nAge: 34\nFrom: Kafr Zita, Hama\n"
+            "Defection: August 2012, from a unit in Homs\nArrest: detained on 21 July 2019 at his home\n"
+            "Status: whereabouts unknown\n")
+    record = run(text, published="2019-08-01")
+    rafe = person(record, "Rafe Kanaan al-Ali")
+    assert (rafe["rank"], rafe["age"], rafe["origin"]) == ("first lieutenant", 34, "Kafr Zita")
+    dates = {e["type"]: e["date"] for e in events_of(record, "Rafe Kanaan al-Ali")}
+    assert dates["defection"] == "2012-08"
+    assert dates["arrest"] == "2019-07-21"
+    assert dates["enforced_disappearance"] == "2019-07-21"
+
+
+def test_testimony_first_person_is_the_witness():
+    text = ("About the witness: Samir, 30, is from Saraqib. The witness's name has been changed.\n\n"
+            "I was conscripted in 2009. In September 2013 I crossed into Turkey.")
+    record = run(text)
+    samir = person(record, "Samir")
+    assert (samir["age"], samir["origin"], samir["pseudonym"]) == (30, "Saraqib", True)
+    assert events_of(record, "Samir", "conscription")[0]["date"] == "2009"
+    assert events_of(record, "Samir", "escape")[0]["date"] == "2013-09"
+
+
+def test_same_day_and_narrative_month_dates():
+    text = ("Nizar Atassi returned to Syria in April 2018 under an amnesty. He was arrested at the border the same "
+            "day. His unit established positions in Tadef in May 2012, then withdrew to Aleppo in July.")
+    record = run(text)
+    assert events_of(record, "Nizar Atassi", "arrest")[0]["date"] == "2018-04"
+    assert {e["date"] for e in events_of(record, "Nizar Atassi", "deployment")} == {"2012-05", "2012-07"}

@@ -16,10 +16,10 @@ UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
          "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
 WORD_NUMBER = (r"(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-               r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:hundred|thousand|million)"
+               r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:dozen|hundred|thousand|million)"
                r"(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|"
                r"sixty|seventy|eighty|ninety))?)*)")
 VAGUE = {  # phrase -> (low, high)
@@ -40,7 +40,8 @@ QUALIFIER = "|".join(f"(?P<{name}>{pattern})" for name, pattern in QUALIFIERS)
 POPULATION = (r"(?:[\w’'-]+\s+){0,4}?(?:people|persons|men|women|children|civilians|soldiers|officers|defectors|deserters|"
               r"detainees|prisoners|members|elements|fighters|conscripts|recruits|victims|bodies|operations|cases|"
               r"individuals|youths|young men|personnel|troops|servicemen|policemen|dissidents|refugees|families|"
-              r"activists|students|residents|generals|colonels|lieutenants|captains|majors|sergeants|corporals|"
+              r"activists|students|residents|generals|colonels|lieutenants|captains|majors|sergeants|corporals|pilots|"
+              r"journalists|doctors|medics|nurses|lawyers|judges|clerics|teachers|engineers|"
               r"privates|volunteers|reservists|others|of them|of whom|of those|of these|arrests|killings|deaths|defections|"
               r"disappearances|executions|abductions|detentions|reprisals|notifications|payments)\b")
 EVENT_NOUN = re.compile(r"(?:operations|cases|arrests|killings|deaths|defections|disappearances|executions|abductions|"
@@ -212,6 +213,8 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
         bare = BARE_VERB.match(text, end)
         if not (population or number_of or one_of or bare):
             continue
+        if population and re.match(r"\s+of\s+(?:his|her)\b", text[end:end + 12]):
+            continue  # "defected with three of his officers": his companions, not a figure
         if low < 3 and not vague and not number_of:
             continue  # one or two persons: events, or a source ("two persons from the town"), not a figure
         pop_end = end + (population.end() if population else 0)

@@ -160,10 +160,15 @@ def _value(kind: str, m: re.Match, published: date | None) -> str | None:
     return None
 
 
-def find_dates(text: str, published: date | None) -> list[DateMention]:
-    """Date mentions of one sentence, earliest first, never overlapping (the first pattern wins)."""
+def find_dates(text: str, published: date | None, context_year: int | None = None) -> list[DateMention]:
+    """Date mentions of one sentence, earliest first, never overlapping (the first pattern wins).
+
+    Without a publication date, a month without a year ("in July") takes `context_year`, the
+    year the account last named ("positions in April 2012 ... withdrew in July"); relative
+    dates ("last November") stay unresolved.
+    """
     taken: list[tuple[int, int]] = []
-    found: list[DateMention] = []
+    matches: list[tuple[int, int, str, re.Match]] = []
     low = text.lower()
     present = {"digit": bool(HAS_DIGIT.search(text)), "month": bool(HAS_MONTH.search(text)),
                "relative": any(word in low for word in RELATIVE_WORDS)}
@@ -177,10 +182,18 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             if kind == "year" and _is_quantity(text, start):
                 continue
             taken.append((start, end))
-            before = text[max(0, start - 12):start].lower()
-            is_end = bool(re.search(r"\b(until|till|up to|through)\s+(the\s+)?(end\s+of\s+|early\s+|late\s+)?$", before))
-            found.append(DateMention(start, end, _value(kind, m, published), is_end))
-    found.sort(key=lambda d: d.start)
+            matches.append((start, end, kind, m))
+    found: list[DateMention] = []
+    year = context_year
+    for start, end, kind, m in sorted(matches, key=lambda x: x[0]):
+        before = text[max(0, start - 12):start].lower()
+        is_end = bool(re.search(r"\b(until|till|up to|through)\s+(the\s+)?(end\s+of\s+|early\s+|late\s+)?$", before))
+        value = _value(kind, m, published)
+        if value is None and published is None and year and kind in ("in_month", "md", "dm"):
+            value = _value(kind, m, date(year, 12, 31))
+        if value and kind not in ("in_month", "md", "dm"):
+            year = int(value[:4])
+        found.append(DateMention(start, end, value, is_end))
     return found
 
 

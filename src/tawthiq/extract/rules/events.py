@@ -32,17 +32,23 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                 r"\bserved\s+(?:for\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)\s+years\b", 0),
     ("deployment", r"\b(?:deployed|stationed|redeployed|posted|transferred|dispatched)\s+(?:back\s+)?(?:to|at|in|between|near|around|on)\b|"
                    r"\bestablish(?:ed|ing) positions in\b|\btook up positions\b|\b(?:his|their|the) unit (?:fought|moved|was sent)\b|"
-                   r"\bwithdrew to\b|\bmoving between the front\s?lines\b|\bsent to the front\b", I),
+                   r"\bwithdrew to\b|\bmoving between the front\s?lines\b|\bsent to the front\b|"
+                   r"\b(?:battalion|brigade|unit|division|regiment|company)\s+(?:was|were)\s+(?:sent|moved|deployed|redeployed)\b|"
+                   r"\b(?:holding|held|took up|taking up)\s+positions\b", I),
     ("defection_attempt", r"\b(?:tried|attempted|trying|attempting|planned|planning|sought|failed)\s+to\s+defect\b|"
                           r"\b(?:failed|foiled|thwarted)\s+(?:defection|attempt to defect)\b|\bcaught (?:while )?trying to defect\b|"
-                          r"\bhad tried more than once\b", I),
+                          r"\bhad tried more than once\b|\b(?:tried|attempted|trying)\s+to\s+(?:leave|flee|escape|desert|abandon)\s+"
+                          r"(?:his|her|their|the)\s+(?:unit|army|post|base|battalion|brigade|barracks)\b", I),
     ("defection", r"\bdefected\b|\b(?:an?|the)\s+(?:early\s+|senior\s+|former\s+)?defector\b|\b(?:his|her|['’]s)\s+defection\b|"
                   r"\bdefections? like\b|\bdeserted\b|\bsplit from the (?:army|regime)\b|\bannounced (?:his|her) defection\b|"
                   r"\bAmong the defectors (?:are|is|were|was)\b|\bfleeing soldiers\b|"
-                  r"\b(?:walked away from|abandoned|left|deserted)\s+(?:his|her)\s+(?:post|unit|position|barracks)\b", I),
+                  r"\bwalked out of (?:his|her|the) (?:office|post|unit|barracks|base|position)\b|"
+                  r"\b(?:walked away from|abandoned|left|deserted)\s+(?:his|her|their|an?|the)\s+(?:[\w-]+\s+){0,3}?"
+                  r"(?:post|unit|position|barracks|battalion|brigade|regiment|division)\b", I),
     ("escape", r"\b(?:fled|escaped|smuggled|made (?:his|her|their) way)\s+(?:\w+\s+)?(?:in)?to\b|\bcrossed (?:the border )?into\b|"
                r"\barrived in\s+(?:Turkey|Jordan|Lebanon|Iraq|the liberated|opposition|rebel)|\bbound for\b|"
-               r"\breached (?:the )?(?:liberated|opposition|free|rebel)|"
+               r"\breached (?:the )?(?:liberated|opposition|free|rebel)|\breached the (?:Turkish|Jordanian|Lebanese|Iraqi) border\b|"
+               r"\bcrossed the (?:Turkish|Jordanian|Lebanese|Iraqi) border\b|"
                r"\b(?:lives|lived|living|resides|resided|settled)\s+in\s+(?:Turkey|Jordan|Lebanon|Iraq|Germany|Europe|Sweden|"
                r"France|the Netherlands|Austria|Egypt|Gaziantep|Istanbul|Reyhanli|Antakya|Hatay|Kilis|Urfa|Amman|Irbid|"
                r"Mafraq|Beirut|Arsal|Erbil|the Zaatari|Zaatari|the camp|a camp)\b", 0),
@@ -58,6 +64,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
     ("reconciliation", r"\b(?:took|take|taking|taken)\s+part\s+in\s+the\s+(?:\d{4}\s+)?(?:reconciliation|settlement)\b|"
                        r"\bappl(?:y|ied|ying)\s+(?:to\s+settle|for\s+(?:a\s+)?(?:settlement|status settlement))\b|"
                        r"\b(?:returned|went back|came back)\s+(?:to\s+Syria|home\b|through\b|via\b)|"
+                       r"\bunder (?:a|the) (?:settlement|reconciliation|amnesty)\b|"
                        r"\bjoin(?:ed|ing)\s+the\s+(?:reconciliation|settlement)\b|\bturn(?:ed|ing)\s+(?:himself|herself|themselves)\s+in\b|"
                        r"\bsettled (?:his|her|their) (?:status|situation)\b|\bmembers of the reconciliation\b|"
                        r"\b(?:signed|signing|accepted|accepting|concluded|made)\s+(?:a|the|an?\s+\w+|his|her|their)\s+(?:reconciliation|settlement)\b|\bhanded (?:himself|themselves) over\b", I),
@@ -121,12 +128,12 @@ KEYWORDS = {
     "deployment": ("deploy", "posted", "sent", "moved", "positions", "station", "transferred", "dispatched", "positions", "unit", "withdrew",
                    "frontline", "front line", "front"),
     "defection_attempt": ("defect", "tried", "attempted", "trying"),
-    "defection": ("defect", "desert", "split from", "fleeing", "walked away", "abandoned", "left"),
+    "defection": ("defect", "desert", "split from", "fleeing", "walked away", "walked out", "abandoned", "left"),
     "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached", "lives", "lived",
                "living", "resid", "settled in"),
     "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent", "fight"),
     "left_group": ("leav", "left", "quit"),
-    "reconciliation": ("part in", "reconcil", "settle", "turn", "handed", "appl", "returned", "went back", "came back"),
+    "reconciliation": ("part in", "reconcil", "settle", "amnesty", "turn", "handed", "appl", "returned", "went back", "came back"),
     "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted", "back",
                      "recalled", "called up"),
     "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up", "away", "took", "checkpoint"),
@@ -174,8 +181,10 @@ class Event:
     evidence: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
     same_time: bool = False  # "the same day": dated like the person's previous event
     sentence: int = 0  # index of the sentence in the document (paragraph breaks add 1000)
+    sequel: bool = False  # "then", "later": after the previous sentence's date, not at it
 
 
+SEQUEL = re.compile(r"\b(?:then|later|afterwards|subsequently|after that|eventually)\b", I)
 SAME_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:the same (?:day|night|week|month)|that (?:same )?(?:day|night|week)|"
                        r"the next day|a day later|hours later|minutes later|days later|weeks later|a week later|"
                        r"shortly (?:after|afterwards)|immediately)\b|\bsince\s*[.;]?\s*$", I)
@@ -307,6 +316,7 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             _date(event, text, m, shifts, dates, left, right)
             _durations(event, kind, text, start, dates)
             event.same_time = not event.date and bool(SAME_TIME.search(text, left, right))
+            event.sequel = bool(SEQUEL.search(text, left, right))
             # Place: the nearest place in the clause; for imprisonment the facility or branch it names.
             near = [p for p in places if left <= p.start < right]
             if kind == "imprisonment":
@@ -351,6 +361,8 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
 
 UNIT_DESCRIPTION = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+)?(?:battalion|brigade|unit|regiment|division|company)\s+$", I)
 COORDINATION = re.compile(r"\band\b|,|;")
+ACTIVE_VERB = re.compile(r"(?:arrested|detained|abducted|kidnapped|killed|executed|tortured|shot)\b", I)
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|is|are|got|being)\s+(?:\w+\s+)?$", I)
 OTHER_SUBJECT = re.compile(r"\b(?:she|they|it|She|They|It)\s+(?:\w+\s+)?$")
 PLURAL_SUBJECT = re.compile(r"\b(?:they|we)\b|\b\d[\d,]*\s+(?:of\s+them|of\s+whom|[a-z]+s)\b|\bof (?:them|whom)\b|"
                             r"\b(?:said|says|told|added|claimed|explained|recalled|noted)\b(?! (?:he|she)\b)|\b(?:soldiers|officers|defectors|members|elements|people|persons|men|others|"
@@ -369,6 +381,10 @@ def _subject(persons: list, start: int, end: int, text: str) -> int | None:
     inside = [p for p in usable if start < p.start < end and p.kind == "name"]
     if inside:
         return inside[0].pid  # "delivered X's body", "saw X in Sednaya Prison"
+    if ACTIVE_VERB.match(text, start) and not PASSIVE_BEFORE.search(text, max(0, start - 12), start):
+        objects = [p for p in usable if end <= p.start < min(right, end + 60) and p.kind == "name"]
+        if objects:
+            return objects[0].pid  # "arrested his eldest son, Khaled X": the one it happened to
     if OTHER_SUBJECT.search(text, max(0, start - 20), start):
         return None  # "before she died", "they arrested ..."
     before = [p for p in usable if left <= p.start <= start and p.end <= end]

@@ -75,6 +75,7 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
 
     sentence_index = 0
     previous_end = 0
+    context_year = None
     publisher_name = re.compile(r"\b" + re.escape(publisher) + r"\b") if publisher and len(publisher) > 3 else None
     for sentence in sentences(text):
         s = sentence.text
@@ -90,7 +91,8 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
             persons.get(persons.narrator if persons.narrator is not None else persons.focus).pseudonym = True
         words = sentence.words
         hits = [(words[i][0], words[j - 1][1], entry) for i, j, entry in gaz.match(words, s)]
-        dates = find_dates(s, pub)
+        dates = find_dates(s, pub, context_year)
+        context_year = next((int(d.value[:4]) for d in reversed(dates) if d.value), context_year)
         places = find_places(s, hits, gaz.places)
         place_spans = [(p.start, p.end) for p in places]
         org_mentions = find_orgs(s, offset, hits, orgs, [(p.start, p.end) for p in places if p.kind == "facility"])
@@ -185,7 +187,7 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
     for event in events:
         event.subjects = [persons.get(p).pid for p in event.subjects]
         previous = last_date.get(event.subjects[0])
-        if not event.date and previous and (event.same_time or event.sentence - previous[1] == 1):
+        if not event.date and previous and (event.same_time or (event.sentence - previous[1] == 1 and not event.sequel)):
             # "the same day", "since", or the next sentence of a dated account: the same time.
             event.date = previous[0]
         elif not event.date and event.same_time and document_last:

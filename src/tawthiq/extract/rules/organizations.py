@@ -49,7 +49,7 @@ NGO = re.compile(rf"\b(?P<name>(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{NGO_HEADS})|(?:{
 NAMED_UNIT = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|of|of the|al-[A-Z][\w'’-]+)){0,4}"
                         r"\s+(?:Brigades?|Battalions?|Regiment|Front|Legion|Movement|Gathering|Command))\b")
 # "the Military Intelligence branch in Daraa": a regional branch of a directorate.
-REGIONAL_BRANCH = re.compile(r"^\s+[Bb]ranch(?:\s+(?:in|at|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|airport|city))?)?")
+REGIONAL_BRANCH = re.compile(r"\s+[Bb]ranch(?:\s+(?:in|at|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|airport|city))?)?")
 MEDIA = re.compile(r"\b(?P<name>(?!(?:Middle|East|Arab|World|Opinion|Breaking|Latest|Top|Daily|Local|Middle-east)\b)(?:[A-Z][\w'’-]+\s+){1,3}(?:News(?: Agency| Network)?|Press|Post|Times|TV|Radio|Media Center|Media Office))\b")
 # Cheap tests before the patterns above (speed): the head word must occur.
 UNIT_QUICK = re.compile(r"Division|Brigade|Regiment|Battalion|Company|Corps|Squadron|Platoon")

@@ -75,7 +75,7 @@ SPEECH_VERBS = (r"says|said|told|tells|adds|added|recalled|recalls|explains|expl
 SPEECH_AFTER = re.compile(rf"^(?:['’]s)?\s*(?:,\s*[^,]{{1,80}},\s*)?(?:{SPEECH_VERBS})\b")
 SPEECH_BEFORE = re.compile(rf"\b(?:{SPEECH_VERBS}|according to|told by|quoted|quoting)\s+$")
 AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,2})[- ]years?[- ]old\s+$")
-AGE_AFTER = re.compile(r"^,\s*(?:(?:a|an|aged|then|now|then aged|now aged)\s+)?(?P<age>\d{1,2})(?:[- ]years?[- ]old)?(?:\s+[a-z]+){0,2}?\s*(?:[,)]|from\b|who\b|$)")
+AGE_AFTER = re.compile(r"^,\s*(?:(?:a|an|aged|then|now|then aged|now aged)\s+)?(?P<age>\d{1,2})(?:[- ]years?[- ]old)?(?:\s+[a-z]+){0,2}?\s*(?:[,);.]|from\b|who\b|$)")
 AGE_PAREN = re.compile(r"^\s*\((?P<age>\d{1,2})\)")
 ROLE_NOUNS = (r"analyst|commander|leader|head|chief|director|spokesman|spokesperson|spokeswoman|activist|journalist|"
               r"researcher|lawyer|defector|dissident|officer|soldier|conscript|detainee|founder|official|member|"
@@ -83,6 +83,9 @@ ROLE_NOUNS = (r"analyst|commander|leader|head|chief|director|spokesman|spokesper
               r"resident|native|father|mother|brother|son|farmer|teacher|student|doctor|pilot|engineer|fighter|"
               r"volunteer|survivor|witness|relative|cousin|man|woman|veteran|columnist|reporter|correspondent|"
               r"editor|coordinator|secretary|deputy|emir|sheikh|judge|\d+[- ]years?[- ]old")
+ROLE_WORDS = set(ROLE_NOUNS.split("|")) | {"economist", "historian", "professor", "writer", "author", "poet", "artist",
+                                           "businessman", "merchant", "trader", "driver", "nurse", "cleric", "mayor",
+                                           "governor", "spokesperson", "photographer", "blogger", "mukhtar", "imam"}
 APPOSITION = re.compile(rf"^,\s*(?:a|an|the|another|one of the)\s+(?:[\w’'.-]+\s+){{0,7}}?(?P<noun>{ROLE_NOUNS})\b", re.I)
 TITLE_AFTER = re.compile(r"^,\s*(?:the\s+)?(?:former\s+|current\s+|then-)?(?:Director|director|[Hh]ead|[Ll]eader|[Cc]ommander|"
                          r"[Ss]pokes(?:man|person|woman)|[Ff]ounder|[Cc]hairman|[Pp]resident|[Mm]ember|[Dd]eputy|[Cc]hief|"
@@ -99,10 +102,12 @@ MODIFIER_AFTER = re.compile(r"^\s+(?:regime|forces|government|army|loyalists|tro
 # What only a person does or has: "X Y was arrested", "X Y defected", "X Y's mother".
 ACTION_AFTER = re.compile(r"^,?\s+(?:(?:was|were|had been|has been|is|had|has)\s+(?:\w+\s+)?(?:arrested|detained|killed|executed|"
                           r"abducted|kidnapped|tortured|conscripted|released|disappeared|born|sentenced|summoned|"
-                          r"promoted|wounded|injured|defected|deserted|fled|died|joined|served)|defected|deserted|fled|died|"
-                          r"joined|served|graduated|enlisted|volunteered)\b")
+                          r"promoted|wounded|injured|defected|deserted|fled|died|joined|served|returned|surrendered)|"
+                          r"defected|deserted|fled|died|joined|served|graduated|enlisted|volunteered|returned|went back|"
+                          r"surrendered|escaped|crossed into|signed a settlement|settled his)\b")
 KIN_AFTER = re.compile(r"^['’]s?\s+(?:family|brother|sister|father|mother|son|daughter|wife|husband|cousin|uncle|relatives?|"
                        r"lawyer|friend|colleague)\b")
+FEMALE_BEFORE = re.compile(r"\b(?:wife|mother|sister|daughter|widow|aunt|grandmother|niece|Mrs\.?|Ms\.?|woman)\s*,?\s*$", re.I)
 OBJECT_BEFORE = re.compile(r"\b(?:to|of|for|with|about|from|close to|near|against|by)\s+$")
 # "the body of an officer who had defected": a person the next sentence names.
 INDEFINITE_NOMINAL = re.compile(r"\b(?:of|was|is|,)\s+an?\s+(?:\d{1,2}-year-old\s+)?(?:(?:young|former|defected|retired|dissident)\s+)?"
@@ -121,7 +126,7 @@ FIELD_LABEL = r"(?!(?:Note|Editor['’]s note|Source|Sources|Photo|Credit|Update
 ZERO_SUBJECT = re.compile(rf"(?:{FIELD_LABEL})?(?:{ZERO_VERBS})\s+(?:in|on|from|by|at|to|into|with|near|after|before|for|"
                           rf"during|since|and|as|his|her|a|an|the|\d)\b|{FIELD_LABEL}(?:[a-z\d]|(?:January|February|March|April|May|June|"
                           rf"July|August|September|October|November|December)\b)")
-PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family|[Tt]he body)\b")
+PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family|[Tt]he body(?! of))\b")
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
 PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
@@ -169,6 +174,8 @@ class Person:
     roles: set[str] = field(default_factory=set)
     evidence: list[tuple[int, int]] = field(default_factory=list)  # sentence spans, absolute
     merged_into: int | None = None
+    female: bool = False  # never the antecedent of he/him/his
+    mentions: int = 0  # mentions by name so far, for choosing between two people of one family
 
     @property
     def tokens(self) -> list[str]:
@@ -223,14 +230,15 @@ class PersonRegistry:
         if not tokens:
             return None, False
         if len(tokens) == 1:
-            pids = self.by_token.get(tokens[0])
-            if pids:
-                # Prefer a surname match ("al-Hamad"), then the most recent.
-                named = [self.get(p) for p in reversed(pids)]
-                for person in named:
-                    if person.tokens and person.tokens[-1] == tokens[0]:
-                        return person, False
-                return named[0], False
+            # "Khaled" is not "Umm Khaled": a kunya names a child, not its bearer.
+            pids = dict.fromkeys(self.get(p).pid for p in reversed(self.by_token.get(tokens[0], [])))
+            named = [self.persons[p] for p in pids
+                     if self.persons[p].tokens[:1] not in (["abu"], ["umm"]) or len(self.persons[p].tokens) == 1]
+            if named:
+                # A surname match ("al-Hamad") before a first name; among several, the person in
+                # focus, then the one mentioned most, then the one introduced first.
+                surname = [person for person in named if person.tokens and person.tokens[-1] == tokens[0]] or named
+                return min(surname, key=lambda p: (p.pid != self.focus, -p.mentions, p.pid)), False
             if len(tokens[0]) >= 4:
                 for pid in reversed(self.by_skeleton.get(skeleton(tokens[0]), [])):
                     person = self.get(pid)
@@ -292,8 +300,8 @@ def _candidates(text: str, blocked: list[tuple[int, int]]) -> list[Candidate]:
             if not stop:
                 run.append(token)
                 continue
-            if run and run[0][2] in LEADING_TITLES and len(run) > 1:
-                run = run[1:]  # "Sheikh Ahmad al-X": the title is not part of the name
+            while len(run) > 1 and (run[0][2] in LEADING_TITLES or run[0][2].lower() in ROLE_WORDS):
+                run = run[1:]  # "Sheikh Ahmad al-X", "Economist Karam X": the title is not part of the name
             if run:
                 out.append(Candidate(run[0][0], run[-1][1], text[run[0][0]:run[-1][1]]))
             run = []
@@ -308,6 +316,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
                  place_spans: list[tuple[int, int]], registry: PersonRegistry) -> list[PersonMention]:
     """Person mentions of one sentence (offsets within it), creating or resolving persons."""
     mentions: list[PersonMention] = []
+    focus_at_start = registry.focus
     blocked = list(org_spans) + list(place_spans) + [(s, e) for s, e, entry in gaz_hits]
     ranks = {e: entry.name for s, e, entry in gaz_hits if entry.category == "rank"}
     rank_at = {e: s for s, e, entry in gaz_hits if entry.category == "rank"}
@@ -360,6 +369,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
 
         start = rank_at[rank_end] if rank else cand.start
         modifier = bool(MODIFIER_AFTER.match(after))
+        person.mentions += 1
         mentions.append(PersonMention(start, cand.end, person.pid, "modifier" if modifier else "name"))
         if registry.cataphora is not None and registry.cataphora != person.pid and is_new:
             # "the body of an officer who had defected ... Captain X defected in 2012": the officer is X.
@@ -384,7 +394,9 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         if title and title.group("role") in ("commander", "leader", "head", "chief", "emir"):
             person.roles.add("commander")
         _add_evidence(person, text, offset, cand.start, cand.end)
-        if not modifier:
+        if FEMALE_BEFORE.search(before) or words[0] in ("Umm", "Um", "Mrs", "Ms"):
+            person.female = True
+        if not modifier and not person.female:
             registry.focus = person.pid
         if witness and registry.narrator is None:
             registry.narrator = person.pid
@@ -419,12 +431,13 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
 
     mentions.sort(key=lambda pm: pm.start)
     # Pronouns: the nearest person before them in this sentence, else the focus.
-    named_spans = [(pm.start, pm.pid) for pm in mentions if pm.kind != "modifier"]
+    named_spans = [(pm.start, pm.pid) for pm in mentions
+                   if pm.kind != "modifier" and not registry.get(pm.pid).female]
     for m in PRONOUN.finditer(text):
         if any(m.start() >= pm.start and m.end() <= pm.end for pm in mentions):
             continue
         previous = [pid for start, pid in named_spans if start < m.start()]
-        pid = previous[-1] if previous else registry.focus
+        pid = previous[-1] if previous else (focus_at_start if focus_at_start is not None else registry.focus)
         if pid is not None:
             mentions.append(PersonMention(m.start(), m.end(), registry.get(pid).pid, "pronoun"))
     mentions.sort(key=lambda pm: pm.start)
