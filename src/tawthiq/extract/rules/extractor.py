@@ -138,7 +138,7 @@ def _org_source(s: str, org_mentions, orgs: OrgRegistry) -> str | None:
 
 
 def _origins(s: str, mentions, places, persons: PersonRegistry) -> None:
-    """'X, 29, from Quneitra', "X's town in northern Daraa", 'to his family in the town of Samad'."""
+    """'X, 29, from Quneitra', "X's town in northern Daraa", 'to his family in the town of Inkhil'."""
     for m in mentions:
         town = FROM_TOWN.match(s, m.end) if m.kind == "name" else None
         if town:

@@ -1,7 +1,7 @@
 """Organisation mentions: gazetteer entries plus patterns for what no list can hold.
 
-Patterns: numbered units and their hierarchy ("the 18th Division's 134th Brigade",
-"the 134th Brigade of the 18th Division"), a unit's security office ("the Fourth
+Patterns: numbered units and their hierarchy ("the 9th Division's 52nd Brigade",
+"the 52nd Brigade of the 9th Division"), a unit's security office ("the Fourth
 Division's security office"), numbered and named branches ("Raid Branch 215",
 "Political Security Branch"), named armed groups ("Liwa al-Fathin", "Jaysh al-X"), and
 documentation groups / outlets by their head noun ("... Documentation Office",
@@ -144,7 +144,7 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
         mentions.append(OrgMention(start, end, key))
         taken.append((start, end))
 
-    # Numbered units, with a parent named right after ("of the 18th Division") or before ("Division's").
+    # Numbered units, with a parent named right after ("of the 9th Division") or before ("Division's").
     units = [(m.start(), m.end(), _unit_key(m.group("num"), m.group("unit")), m.group(0), m.group("unit").lower())
              for m in UNIT.finditer(text)] if UNIT_QUICK.search(text) else []
     for index, (start, end, key, surface, unit) in enumerate(units):

@@ -5,9 +5,9 @@ Abu, Umm, Abd al-) becomes a person when the text around it says so: a rank or t
 before it ("First Lieutenant X", "President X", "FSA commander X"), an age or an
 apposition after it ("X, 27,", "X, a former lieutenant", "X, Director of ..."), a verb
 of speech ("X says", "says X"), "named X", "his first name, X", or an Arabic name
-particle ("Youssef al-Hamad", "Abu Khaled"). Later mentions resolve by surname or
-first name ("al-Hamad", "Sheikh"), by a spelling variant of the surname ("al-Samadi"
-for "al-Smadi", kept as an alias), by rank ("the corporal") and by pronoun ("he", "his")
+particle ("Karim al-Tayyeb", "Abu Sami"). Later mentions resolve by surname or
+first name ("al-Tayyeb", "Karim"), by a spelling variant of the surname ("al-Qudsy"
+for "al-Qudsi", kept as an alias), by rank ("the corporal") and by pronoun ("he", "his")
 to the person last in focus. Coreference state is per document and O(1) per mention.
 """
 
@@ -154,7 +154,7 @@ def norm_name(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def skeleton(token: str) -> str:
-    """Consonant skeleton of a romanised Arabic word: 'Smadi' and 'Samadi' both give 'smd'."""
+    """Consonant skeleton of a romanised Arabic word: 'Qudsi' and 'Qudsy' both give 'qds'."""
     s = norm_name(token).replace(" ", "")
     s = re.sub(r"(?<=.)[aeiouy]", "", s)
     return re.sub(r"(.)\1+", r"\1", s)
@@ -235,7 +235,7 @@ class PersonRegistry:
             named = [self.persons[p] for p in pids
                      if self.persons[p].tokens[:1] not in (["abu"], ["umm"]) or len(self.persons[p].tokens) == 1]
             if named:
-                # A surname match ("al-Hamad") before a first name; among several, the person in
+                # A surname match ("al-Tayyeb") before a first name; among several, the person in
                 # focus, then the one mentioned most, then the one introduced first.
                 surname = [person for person in named if person.tokens and person.tokens[-1] == tokens[0]] or named
                 return min(surname, key=lambda p: (p.pid != self.focus, -p.mentions, p.pid)), False
@@ -253,7 +253,7 @@ class PersonRegistry:
             if len(have) >= 2 and (wanted <= have or have <= wanted):
                 return person, False
             if len(have) == 1 and tokens[0] in have:
-                return person, False  # "Majid" first, then "Majid Khalil"
+                return person, False  # "Bilal" first, then "Bilal Khatib"
         return None, False
 
     def with_rank(self, rank: str) -> Person | None:
@@ -324,7 +324,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
     for cand in _candidates(text, blocked):
         before, after = text[max(0, cand.start - 60):cand.start], text[cand.end:cand.end + 160]
         words = cand.text.split()
-        # A rank immediately before: "First Lieutenant Salman Duwaier", "Colonel Abu al-Furat".
+        # A rank immediately before: "First Lieutenant Karim Nasser", "Colonel Abu Sami".
         rank = None
         rank_end = len(text[:cand.start].rstrip().removesuffix("."))
         if cand.start - rank_end <= 2 and rank_end in ranks:
@@ -353,7 +353,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
                 accept = True
             if not accept:
                 continue
-            # "the 28-year-old corporal, who asked to use only his first name, Majid": name the focus.
+            # "the 30-year-old sergeant, who asked to use only his first name, Bilal": name the focus.
             if named and registry.focus is not None and registry.get(registry.focus).name is None:
                 person = registry.get(registry.focus)
                 registry.name(person, cand.text)
@@ -362,7 +362,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         elif alias and cand.text not in person.aliases and norm_name(cand.text) not in person.tokens:
             person.aliases.append(cand.text)
         elif len(words) > len(person.tokens) and person.name and norm_name(cand.text) != norm_name(person.name):
-            # A fuller form of a name seen before: "Majid" then "Majid Khalil".
+            # A fuller form of a name seen before: "Bilal" then "Bilal Khatib".
             if set(person.tokens) <= set(norm_name(cand.text).split()):
                 person.aliases.append(person.name)
                 registry.name(person, cand.text)
