@@ -100,3 +100,32 @@ def test_chains_of_weak_links_are_split():
     # a clique of the same size stays whole
     clique = [(a, b, 5.0) for a in range(6) for b in range(6) if a != b]
     assert cluster_pairs(6, clique, min_weight=3.0) == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_reordered_names_and_loose_spellings_link():
+    people = [
+        {"id": "r1", "name": "Omar Khaled HADDAD"},
+        {"id": "r2", "name": "HADDAD Omar"},  # family name first, father's name missing
+        {"id": "q1", "name": "Samir QADDOURAH"},
+        {"id": "q2", "name": "Samir GHADHOURA"},  # dh / dd, gh / q
+        {"id": "x1", "name": "Nabil SHAHIN"},
+    ]
+    result = link_records(people)
+    c = result.clusters
+    assert c["r1"] == c["r2"] and c["q1"] == c["q2"]
+    assert len({c["r1"], c["q1"], c["x1"]}) == 3
+    levels = {x["comparison"]: x["level"] for x in result.explain("r1", "r2").contributions}
+    assert levels["given_name"] == "given name elsewhere in the other name"
+
+
+def test_larger_lists_estimate_u_from_the_data():
+    from tawthiq.resolve.synthetic import generate
+
+    records = generate(300, seed=3).records
+    trained = link_records(records)
+    declared = link_records(records, train=False)
+    assert trained.trained and not declared.trained
+    pair = next(p for p in declared.pairs)
+    weights = {c["comparison"]: c["log2_weight"] for c in trained.explain(pair.left_id, pair.right_id).contributions}
+    priors = {c["comparison"]: c["log2_weight"] for c in pair.contributions}
+    assert weights["name_words"] != pytest.approx(priors["name_words"])

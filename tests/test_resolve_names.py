@@ -2,7 +2,7 @@
 
 import pytest
 
-from tawthiq.resolve.names import name_keys, parse_name, phonetic, romanize_arabic, skeleton
+from tawthiq.resolve.names import loose_key, name_keys, parse_name, phonetic, romanize_arabic, skeleton
 
 
 @pytest.mark.parametrize("variants", [
@@ -91,3 +91,24 @@ def test_empty_and_odd_input():
     assert name_keys("").tokens == ()
     assert name_keys("   - ' ").given == ""
     assert name_keys("M. HADDAD").family == skeleton("Haddad")
+
+
+def test_french_ou_and_persian_v_are_waw():
+    assert name_keys("ABDELOUADOUD").tokens == name_keys("Abd al-Wadud").tokens
+    assert name_keys("Abdelaziz").tokens == name_keys("Abd al-Aziz").tokens == name_keys("عبد العزيز").tokens
+    assert skeleton("Darnavi") == skeleton("Darnawi")
+    assert name_keys("Abdullah").tokens == name_keys("Abd Allah").tokens  # the article of Allah stays
+
+
+def test_loose_key_merges_the_letters_romanisations_confuse():
+    assert skeleton("Qaddafi") != skeleton("Ghathafi")
+    assert loose_key(skeleton("Qaddafi")) == loose_key(skeleton("Ghathafi"))
+    assert loose_key(skeleton("Koshlaf")) == loose_key(skeleton("Khushlaf"))
+    assert loose_key(skeleton("Katrangi")) == loose_key(skeleton("Katranji"))
+    assert loose_key(skeleton("Salem")) != loose_key(skeleton("Salman"))
+
+
+def test_initials_are_not_name_words():
+    keys = name_keys("Fahad H.A. AL-KHOSIBAN")
+    assert "h" in keys.tokens and "h" not in keys.words
+    assert keys.words == (skeleton("Fahad"), skeleton("Khosiban"))

@@ -8,7 +8,10 @@ other field present (a missing field contributes nothing, so name-only lists wor
 The model is declared as data (:data:`COMPARISONS`, :data:`BLOCKING_RULES`): each level
 carries prior m/u probabilities used when the input is too small to estimate them
 (fewer than :data:`MIN_TRAINING_ROWS` rows) or when estimation fails. Otherwise u is
-estimated by random sampling and m by expectation maximisation on two blocking rules.
+estimated from the list by random sampling; m keeps its declared value (see ``_train``).
+Name words are compared by their rarity in the list (bits of information), so a shared
+rare word counts for more than a shared Mohammed, and names written in another order or
+with a missing middle name still compare.
 
 Clusters are the connected components of pairs at or above ``threshold``; a component
 whose members are not mostly linked to each other (a chain A-B-C-D through look-alike
@@ -29,8 +32,36 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tawthiq.resolve.names import name_keys, skeleton
+from tawthiq.resolve.names import loose_key, name_keys, skeleton
 from tawthiq.text import fold
+
+def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
+    """Given or family name: the same key, a close spelling (loose key or Jaro-Winkler on
+    the phonetic key), or found elsewhere in the other name (names written in another
+    order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way."""
+    key = f"{part}_key"
+    elsewhere = {
+        "duckdb": f"list_contains(name_tokens_r, {key}_l) OR list_contains(name_tokens_l, {key}_r)",
+        "spark": f"array_contains(name_tokens_r, {key}_l) OR array_contains(name_tokens_l, {key}_r)",
+    }
+    return {
+        "name": f"{part}_name",
+        "description": f"the {part} name" + (" (last name unit)" if part == "family" else " (first name)"),
+        "levels": [
+            {"kind": "null", "column": key},
+            {"kind": "exact", "column": key, "tf": True, "label": f"same {part} name",
+             "m": m_same, "u": u_same},
+            {"kind": "sql", "sql": f"{part}_loose_l = {part}_loose_r",
+             "label": f"similar {part} name (loose key)", "m": 0.1, "u": 0.01},
+            {"kind": "jaro_winkler", "column": f"{part}_phon", "threshold": 0.88,
+             "label": f"similar {part} name", "m": 0.05, "u": 0.02},
+            {"kind": "sql", "sql": elsewhere, "label": f"{part} name elsewhere in the other name",
+             "m": 0.05, "u": 0.05},
+            {"kind": "else", "label": f"different {part} name", "m": 1 - m_same - 0.2,
+             "u": 1 - u_same - 0.08},
+        ],
+    }
+
 
 # Comparison levels, most to least similar; "null" marks the level used when a value is
 # missing on either side (it contributes nothing). m / u are the priors used without
@@ -38,10 +69,10 @@ from tawthiq.text import fold
 COMPARISONS: list[dict[str, Any]] = [
     {
         "name": "name_words",
-        "description": "the words of the whole name, in any order",
+        "description": "the words of the whole name, in any order, weighed by their rarity",
         "levels": [
-            {"kind": "null", "column": "name_set"},
-            {"kind": "exact", "column": "name_set", "tf": True, "label": "same words",
+            {"kind": "null", "column": "name_tokens"},
+            {"kind": "word_overlap", "share": 0.99, "of": "longer", "label": "same words",
              "m": 0.45, "u": 0.0005},
             {"kind": "word_overlap", "share": 0.99, "rarity": 1.0,
              "label": "all words of the shorter name, rare ones among them", "m": 0.25, "u": 0.0005},
@@ -56,30 +87,8 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "else", "label": "no word shared", "m": 0.05, "u": 0.7745},
         ],
     },
-    {
-        "name": "given_name",
-        "description": "the given (first) name",
-        "levels": [
-            {"kind": "null", "column": "given_key"},
-            {"kind": "exact", "column": "given_key", "tf": True, "label": "same given name",
-             "m": 0.8, "u": 0.05},
-            {"kind": "jaro_winkler", "column": "given_phon", "threshold": 0.88, "label": "similar given name",
-             "m": 0.12, "u": 0.03},
-            {"kind": "else", "label": "different given name", "m": 0.08, "u": 0.92},
-        ],
-    },
-    {
-        "name": "family_name",
-        "description": "the family name (last name unit)",
-        "levels": [
-            {"kind": "null", "column": "family_key"},
-            {"kind": "exact", "column": "family_key", "tf": True, "label": "same family name",
-             "m": 0.75, "u": 0.03},
-            {"kind": "jaro_winkler", "column": "family_phon", "threshold": 0.88,
-             "label": "similar family name", "m": 0.13, "u": 0.02},
-            {"kind": "else", "label": "different family name", "m": 0.12, "u": 0.95},
-        ],
-    },
+    _name_part("given", m_same=0.75, u_same=0.05),
+    _name_part("family", m_same=0.7, u_same=0.03),
     {
         "name": "full_name_similarity",
         "description": "Jaro-Winkler similarity of the whole name's phonetic key",
@@ -150,7 +159,7 @@ COMPARISONS: list[dict[str, Any]] = [
 
 # Candidate pairs: any rule may find a pair. Each stays small on large lists: a common
 # family name is split by the given name's first letter and vice versa; rare words
-# (at most RARE_WORD_MAX_RECORDS records) catch reordered and partly missing names.
+# and loose keys (at most RARE_WORD_MAX_RECORDS records each) catch reordered and partly missing names.
 BLOCKING_RULES: list[dict[str, Any]] = [
     {"columns": ["family_key", "given_initial"]},
     {"columns": ["given_key", "family_initial"]},
@@ -158,15 +167,15 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     {"columns": ["given_key", "father_key"]},
     {"columns": ["father_key", "family_key"]},
     {"columns": ["rare_word"], "explode": ["rare_word"]},
+    {"columns": ["rare_loose"], "explode": ["rare_loose"]},
 ]
-# EM runs once per rule; a comparison is only estimated on rules that do not use its columns.
-TRAINING_RULES: list[list[str]] = [["family_key"], ["given_key"]]
 
 RARE_WORD_MAX_RECORDS = 50
 MIN_TRAINING_ROWS = 200
 DEFAULT_THRESHOLD = 0.9
-# A cluster is coherent when at least this share of its member pairs are links.
-MIN_CLUSTER_DENSITY = 0.3
+# A cluster is coherent when at least half of its member pairs are links (0.3 let chains
+# through look-alike names stand; measured on real spellings).
+MIN_CLUSTER_DENSITY = 0.5
 STRICTER_STEP = 2.0  # match weight added per re-split of an incoherent cluster
 
 logger = logging.getLogger(__name__)
@@ -248,14 +257,18 @@ def _key_list(values: Any) -> list[str] | None:
 
 
 def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
-    """One row of comparison columns per record (``unique_id`` = position in ``records``)."""
+    """One row of comparison columns per record (``unique_id`` = position in ``records``).
+
+    Each name word carries its information in bits, log2(N / records with the word), for
+    its skeleton and for its loose key (see :func:`tawthiq.resolve.names.loose_key`)."""
     keys = [name_keys(str(r.get("name") or "")) for r in records]
-    frequency = Counter(t for k in keys for t in set(k.tokens))
+    words = [sorted(set(k.words)) for k in keys]
+    loose = [[loose_key(w) for w in ws] for ws in words]
+    frequency = Counter(w for ws in words for w in ws)
+    loose_frequency = Counter(x for xs in loose for x in set(xs))
     n = max(len(records), 2)
     rows = []
-    for position, (record, k) in enumerate(zip(records, keys)):
-        tokens = sorted(set(k.tokens))
-        rare = [t for t in tokens if frequency[t] <= RARE_WORD_MAX_RECORDS]
+    for position, (record, k, tokens, loose_tokens) in enumerate(zip(records, keys, words, loose)):
         bits = [math.log2(n / frequency[t]) for t in tokens]
         origin = " ".join(skeleton(w) for w in fold(str(record.get("origin") or "")).split())
         years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
@@ -263,17 +276,23 @@ def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
         rows.append({
             "unique_id": position,
             "name_raw": fold(str(record.get("name") or "")).strip() or None,
-            "name_set": k.token_set or None,
+            "name_set": " ".join(tokens) or None,
             "name_tokens": tokens or None,
             "token_bits": bits or None,
+            "loose_tokens": loose_tokens or None,
+            "loose_bits": [math.log2(n / loose_frequency[x]) for x in loose_tokens] or None,
             "name_bits": sum(bits) if tokens else None,
-            "rare_word": rare or None,
+            "rare_word": [t for t in tokens if frequency[t] <= RARE_WORD_MAX_RECORDS] or None,
+            "rare_loose": sorted({x for x in loose_tokens if loose_frequency[x] <= RARE_WORD_MAX_RECORDS})
+            or None,
             "given_key": k.given or None,
             "given_phon": k.given_phonetic or None,
+            "given_loose": loose_key(k.given) or None,
             "given_initial": k.given[:1] or None,
             "family_key": k.family or None,
             "father_key": k.father or None,
             "family_phon": k.family_phonetic or None,
+            "family_loose": loose_key(k.family) or None,
             "family_initial": k.family[:1] or None,
             "full_phon": k.full_phonetic or None,
             "rank": rank or None,
@@ -288,22 +307,31 @@ def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- Splink model
 
 
-# Rarity-weighted word overlap: the information (log2 N/df) of the words two names share,
-# as a share of the shorter name's information, and in absolute bits. One SQL per backend.
-_SHARED_BITS = {
-    "duckdb": "coalesce(list_sum(list_transform(name_tokens_l, (x, i) -> CASE WHEN "
-              "list_contains(name_tokens_r, x) THEN token_bits_l[i] ELSE 0 END)), 0)",
-    "spark": "aggregate(zip_with(name_tokens_l, token_bits_l, (x, b) -> "
-             "IF(array_contains(name_tokens_r, x), b, 0D)), 0D, (acc, v) -> acc + v)",
+# Rarity-weighted word overlap: the information (bits) of the words two names share. A word
+# shares its skeleton's bits when the other name has the same skeleton, else its loose key's
+# (fewer) bits when the other name has the same loose key. Computed from both sides, the
+# smaller taken; compared with the shorter (or longer) name's information and with log2 N.
+_SIDE_BITS = {
+    "duckdb": "coalesce(list_sum(list_transform(name_tokens_{a}, (x, i) -> CASE "
+              "WHEN list_contains(name_tokens_{b}, x) THEN token_bits_{a}[i] "
+              "WHEN list_contains(loose_tokens_{b}, loose_tokens_{a}[i]) THEN loose_bits_{a}[i] "
+              "ELSE 0 END)), 0)",
+    "spark": "aggregate(sequence(1, size(name_tokens_{a})), 0D, (acc, i) -> acc + CASE "
+             "WHEN array_contains(name_tokens_{b}, element_at(name_tokens_{a}, i)) "
+             "THEN element_at(token_bits_{a}, i) "
+             "WHEN array_contains(loose_tokens_{b}, element_at(loose_tokens_{a}, i)) "
+             "THEN element_at(loose_bits_{a}, i) ELSE 0D END)",
 }
 
 
 def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
-    shared = _SHARED_BITS[backend]
+    side = _SIDE_BITS[backend]
+    shared = f"least({side.format(a='l', b='r')}, {side.format(a='r', b='l')})"
     size = "len" if backend == "duckdb" else "size"
-    # The explicit size test names token_bits_l outside the lambda, where Splink sees it.
-    condition = (f"{size}(token_bits_l) > 0 AND {shared} >= "
-                 f"{spec['share']} * least(name_bits_l, name_bits_r)")
+    basis = "greatest" if spec.get("of") == "longer" else "least"
+    # The size tests name the list columns outside the lambdas, where Splink sees them.
+    condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits") for x in "lr")
+    condition += f" AND {shared} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"
     if spec.get("rarity"):
         condition += f" AND {shared} >= {spec['rarity'] * log2_n:.3f}"
     return condition
@@ -327,6 +355,9 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb", log
         level = cll.ArrayIntersectLevel(column, spec.get("min", 1))
     elif kind == "subset":
         level = cll.ArraySubsetLevel(column)
+    elif kind == "sql":
+        sql = spec["sql"] if isinstance(spec["sql"], str) else spec["sql"][backend]
+        level = cll.CustomLevel(sql, base_dialect_str=backend)
     elif kind == "word_overlap":
         level = cll.CustomLevel(_word_overlap_sql(spec, backend, log2_n), base_dialect_str=backend)
     elif kind == "within":
@@ -406,20 +437,18 @@ def _prior_probability(rows: list[dict]) -> float:
 
 
 def _train(linker, n_rows: int, on_step: Callable[[str], None]) -> bool:
-    """Estimate u by sampling and m by EM; False (keep the priors) when that cannot work."""
+    """Estimate u by random sampling; False (keep the priors) when that cannot work.
+
+    The m probabilities stay the declared ones: expectation maximisation assumes the
+    comparisons independent given the match status, which the name comparisons are not
+    (they look at the same words), and on real spellings it measured worse than the
+    declared m with estimated u (benchmarks/results/names_real.md)."""
     if n_rows < MIN_TRAINING_ROWS:
         return False
-    from splink import block_on
-
     try:
         on_step("estimating u (random pairs)")
-        linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n_rows * 200.0), seed=7)
-        for columns in TRAINING_RULES:
-            on_step(f"estimating m (EM, pairs sharing {', '.join(columns)})")
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*columns), estimate_without_term_frequencies=True
-            )
-    except Exception as exc:  # Splink raises plain Exceptions when a rule yields no pairs
+        linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, n_rows * 500.0), seed=7)
+    except Exception as exc:  # Splink raises plain Exceptions on degenerate inputs
         logger.warning("parameter estimation failed, using prior m/u: %s", exc)
         return False
     return True

@@ -56,7 +56,7 @@ DIGRAPHS = [
     ("th", "S"), ("dh", "S"), ("zh", "J"), ("dj", "J"), ("ph", "F"), ("ck", "K"),
 ]
 LETTER_CLASS = {
-    "q": "K", "k": "K", "g": "K", "c": "K", "z": "S", "s": "S", "x": "S", "v": "F",
+    "q": "K", "k": "K", "g": "K", "c": "K", "z": "S", "s": "S", "x": "S",
     "f": "F", "p": "B", "b": "B", "t": "T", "d": "D", "j": "J", "h": "H", "l": "L",
     "m": "M", "n": "N", "r": "R",
 }
@@ -88,9 +88,10 @@ def _classes(word: str) -> list[str]:
     for i, ch in enumerate(word):
         if ch.isupper():
             out.append(ch)
-        elif ch in ("y", "w"):
+        elif ch in ("y", "w", "v"):
             # A consonant at the start of a word (Yusuf, Walid); a vowel inside (Husayn, Nawfal).
-            out.append(ch.upper() if i == 0 else ("i" if ch == "y" else "u"))
+            # v is waw in Persian/Turkish-style spellings (Darnavi = Darnawi, Javad = Jawad).
+            out.append(("W" if ch == "v" else ch.upper()) if i == 0 else ("i" if ch == "y" else "u"))
         elif ch in VOWEL_CLASS:
             out.append(VOWEL_CLASS[ch])
         elif ch in LETTER_CLASS:
@@ -111,6 +112,19 @@ def skeleton(word: str) -> str:
     return "".join(merged).lower()
 
 
+# Consonant classes romanisations confuse most, merged for the loose key: the dentals and
+# sibilants (t/d/th/dh/s/z: Qaddafi = Qadhafi = Ghathafi), the gutturals (h/kh/k/q/g:
+# Koshlaf = Khushlaf) and j with them (Egyptian g: Katrangi = Katranji).
+LOOSE_CLASS = str.maketrans({"s": "t", "d": "t", "h": "k", "j": "k"})
+
+
+def loose_key(key: str) -> str:
+    """A coarser key made from a skeleton: 'kdf' (Qaddafi) and 'ksf' (Ghathafi) -> 'ktf'.
+    It confuses more names, so the linker weighs a loose-only match by its own, lower rarity."""
+    merged = key.translate(LOOSE_CLASS)
+    return "".join(c for i, c in enumerate(merged) if i == 0 or merged[i - 1] != c)
+
+
 def phonetic(word: str) -> str:
     """Softer key keeping vowel classes: 'Moath' -> 'muas', 'Mu'adh' -> 'muas'."""
     classes = _classes(word)
@@ -122,10 +136,18 @@ def phonetic(word: str) -> str:
 def _abd_remainder(rest: str) -> str:
     """The divine name after 'Abd', without the article however it is glued:
     'ullatif', 'al latif', 'elatif' -> 'latif' -> skeleton 'tf'."""
-    rest = rest.lstrip("aeiou")
-    while rest.startswith("l") and len(skeleton(rest[1:])) >= 2:
-        rest = rest[1:].lstrip("aeiou")
+    rest = _strip_vowels(rest)
+    while rest.startswith("l") and skeleton(rest[1:]) not in ("", "l"):  # not Abd Allah
+        rest = _strip_vowels(rest[1:])
     return rest
+
+
+def _strip_vowels(text: str) -> str:
+    """Leading vowels off, except a French 'ou' before a vowel, which is w ('ouadoud')."""
+    stripped = text.lstrip("aeiou")
+    if text.startswith("ou") and len(text) > 2 and text[2] in VOWELS:
+        return "w" + text[2:]
+    return stripped
 
 
 @dataclass(frozen=True)
@@ -165,6 +187,7 @@ class NameKeys:
     """Comparison keys of one name (empty strings when there is nothing to compare)."""
 
     tokens: tuple[str, ...]  # skeleton of every unit, in order
+    words: tuple[str, ...]  # distinct skeletons of the units that are not initials
     token_set: str  # sorted distinct skeletons, space-joined: order-free full-name key
     full_skeleton: str  # skeletons in written order
     full_phonetic: str  # phonetic keys in written order
@@ -331,6 +354,7 @@ def name_keys(name: str) -> NameKeys:
     tokens = tuple(u.key for u in parsed.units)
     return NameKeys(
         tokens=tokens,
+        words=tuple(dict.fromkeys(u.key for u in parsed.units if len(u.text) > 1 or u.kind != "name")),
         token_set=" ".join(sorted(set(tokens))),
         full_skeleton=" ".join(tokens),
         full_phonetic=" ".join(u.phon for u in parsed.units),
