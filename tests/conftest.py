@@ -1,15 +1,12 @@
 """Test set-up shared by every stage: a throwaway data directory, never the user's."""
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
 
-# Before Django reads its settings: tests never touch ./tawthiq-data or a server from the shell.
-os.environ["TAWTHIQ_DATA_DIR"] = tempfile.mkdtemp(prefix="tawthiq-test-")
-os.environ.pop("TAWTHIQ_DATABASE_URL", None)
-os.environ.pop("TAWTHIQ_LLM_URL", None)
+# The throwaway data directory is set by tawthiq.devtools.testenv (a `-p` plugin in
+# pyproject.toml), which runs before pytest-django reads the settings.
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
