@@ -91,6 +91,7 @@ CATEGORIES = [
     ("escape", re.compile(r"\bfled\b|\bescaped\b|\blive in (?:a |the )?(?:\w+ )?camps?\b", re.I)),
 ]
 BACKGROUND = re.compile(r"\b(?:after|before|since|following|until|without)\s+(?:the\s+|being\s+|their\s+|his\s+|having\s+)?$", re.I)
+RELATIVE = re.compile(r"\b(?:who|that|which)\s+(?!they\b|he\b|she\b|it\b|we\b)(?:had\s+|have\s+|has\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 OUTCOME = re.compile(r"\bonly to be\s+(?:\w+\s+)?$", re.I)
 ATTRIBUTION = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?(?P<src>(?:[\w’'-]+\s+){0,6}?[\w’'-]+?)(?=[,.;:]|\s+(?:in|during|following|since|who|which)\b|$)", re.I)
 
@@ -148,14 +149,18 @@ def _category(text: str, start: int, end: int, pop_end: int, inside: bool = Fals
             if start <= m.start() < pop_end and name != "body_handover" and not inside:
                 continue  # "200 defectors": the noun is who they are, not what happened
             distance = (m.start() - pop_end) if m.start() >= pop_end else (start - m.end()) * 1.3
+            if distance >= 160:
+                continue
             context = text[max(0, m.start() - 25):m.start()]
             if BACKGROUND.search(context):
                 distance += 400  # "killed after being conscripted", "disappeared since the Reconciliation"
             elif OUTCOME.search(context):
                 distance = 0  # "conscripted ... only to be forcibly disappeared"
+            elif m.start() >= pop_end and RELATIVE.search(text, pop_end, m.start()):
+                distance += 150  # "defectors who signed settlements ... have been arrested": who they are
             if best is None or distance < best[0]:
                 best = (distance, name)
-    return best[1] if best and best[0] < 160 else None
+    return best[1] if best else None
 
 
 def _first_category(text: str, start: int, end: int) -> str | None:

@@ -180,11 +180,14 @@ class Event:
     manner: str | None = None
     evidence: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
     same_time: bool = False  # "the same day": dated like the person's previous event
+    roughly: bool = False  # "weeks later": only the year of the previous event
     sentence: int = 0  # index of the sentence in the document (paragraph breaks add 1000)
     sequel: bool = False  # "then", "later": after the previous sentence's date, not at it
 
 
-SEQUEL = re.compile(r"\b(?:then|later|afterwards|subsequently|after that|eventually)\b", I)
+ROUGHLY = re.compile(r"\b(?:days|weeks) later\b|\ba (?:week|month) later\b", I)
+SEQUEL = re.compile(r"\b(?:then|later|afterwards|subsequently|after that|eventually|within (?:a|an|one|two|three|a few) "
+                    r"(?:days?|weeks?|months?|years?)|(?:months|a year|years) later|the (?:next|following) year)\b", I)
 SAME_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:the same (?:day|night|week|month)|that (?:same )?(?:day|night|week)|"
                        r"the next day|a day later|hours later|minutes later|days later|weeks later|a week later|"
                        r"shortly (?:after|afterwards)|immediately)\b|\bsince\s*[.;]?\s*$", I)
@@ -273,7 +276,9 @@ def _date(event: Event, text: str, m: re.Match, shifts, dates: list[DateMention]
         return
     best = min(in_clause, key=lambda d: (d.start - end) if d.start >= end else
                (start - d.end) * 1.5 + (100 if COORDINATION.search(text, d.end, start) else 0))
-    if best.is_end:
+    if best.is_end and best.start < start:
+        event.date = best.value  # "lived in Lebanon until May 2022, when he returned": it happened then
+    elif best.is_end:
         event.date_end = best.value
         starts = [d for d in in_clause if not d.is_end and d.start < best.start]
         event.date = starts[-1].value if starts else None
@@ -316,6 +321,7 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             _date(event, text, m, shifts, dates, left, right)
             _durations(event, kind, text, start, dates)
             event.same_time = not event.date and bool(SAME_TIME.search(text, left, right))
+            event.roughly = bool(ROUGHLY.search(text, left, right))
             event.sequel = bool(SEQUEL.search(text, left, right))
             # Place: the nearest place in the clause; for imprisonment the facility or branch it names.
             near = [p for p in places if left <= p.start < right]

@@ -189,7 +189,7 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
         previous = last_date.get(event.subjects[0])
         if not event.date and previous and (event.same_time or (event.sentence - previous[1] == 1 and not event.sequel)):
             # "the same day", "since", or the next sentence of a dated account: the same time.
-            event.date = previous[0]
+            event.date = previous[0][:4] if event.roughly else previous[0]
         elif not event.date and event.same_time and document_last:
             event.date = document_last  # "In the same week the body of X was returned"
         if event.date:

@@ -43,20 +43,23 @@ ARMED_GROUP = re.compile(
 NGO_HEADS = (r"Documentation (?:Office|Center|Centre|Group|Network)|Observatory|Network for [A-Z][\w ]+|"
              r"Human Rights|Cent(?:er|re) for [A-Z][\w-]+(?: (?:and|for|of) [A-Z][\w-]+)*(?: Studies)?|Commission|"
              r"Committee|Association|Foundation|League|Coalition|Initiative|Institute(?: for [A-Z][\w ]+)?|Archive|"
-             r"Register|Registry|Monitor|Families Network|Network|Council|Collective")
+             r"Register|Registry|Monitor|Families Network|Network|Council|Collective|Project")
 NGO = re.compile(rf"\b(?P<name>(?:[A-Z][\w'’-]+\s+){{1,4}}(?:{NGO_HEADS})|(?:{NGO_HEADS}))\b")
 # A named (not numbered) unit or rebel group: "Northern Shield Brigade", "Free Men of al-Zawiya Brigade".
 NAMED_UNIT = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|of|of the|al-[A-Z][\w'’-]+)){0,4}"
                         r"\s+(?:Brigades?|Battalions?|Regiment|Front|Legion|Movement|Gathering|Command))\b")
 # "the Military Intelligence branch in Daraa": a regional branch of a directorate.
-REGIONAL_BRANCH = re.compile(r"\s+[Bb]ranch(?:\s+(?:in|at|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|airport|city))?)?")
+REGIONAL_BRANCH = re.compile(r"\s+[Bb]ranch\s+(?:in|at|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|airport|city))?")
+OFFICE_OF = re.compile(r"\b(?:the\s+)?(?P<office>security (?:office|branch|committee)|intelligence (?:office|branch))\s+of\s+(?:the\s+)?$", re.I)
+DIRECTORATE = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}Directorate)\b")
 MEDIA = re.compile(r"\b(?P<name>(?!(?:Middle|East|Arab|World|Opinion|Breaking|Latest|Top|Daily|Local|Middle-east)\b)(?:[A-Z][\w'’-]+\s+){1,3}(?:News(?: Agency| Network)?|Press|Post|Times|TV|Radio|Media Center|Media Office))\b")
 # Cheap tests before the patterns above (speed): the head word must occur.
 UNIT_QUICK = re.compile(r"Division|Brigade|Regiment|Battalion|Company|Corps|Squadron|Platoon")
 BRANCH_QUICK = re.compile(r"Branch")
 GROUP_QUICK = re.compile(GROUP_HEADS)
 NGO_QUICK = re.compile(r"Documentation|Observatory|Network|Human Rights|Cent(?:er|re)|Commission|Committee|Association|"
-                       r"Foundation|League|Coalition|Initiative|Institute|Archive|Regist|Monitor|Council|Collective")
+                       r"Foundation|League|Coalition|Initiative|Institute|Archive|Regist|Monitor|Council|Collective|Project")
+DIRECTORATE_QUICK = re.compile(r"Directorate")
 GOVERNMENT_WORDS = re.compile(r"\b(?:Air|Defen[cs]e|Guard|Republican|Armou?red|Mechani[sz]ed|Artillery|Infantry|Tank|"
                               r"Special|Forces|Military|Army|Naval|Border|Syrian Arab)\b")
 NAMED_UNIT_QUICK = re.compile(r"Brigade|Battalion|Regiment|Front|Legion|Movement|Gathering|Command")
@@ -171,7 +174,15 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
             parent = registry.orgs[mention.key]
             add(start, end, f"office:{mention.key}:{m.group('office').lower()}", text[start:end], "office",
                 parent.side, mention.key)
+    # "the security office of the 30th Division"
+    for mention in list(mentions):
+        m = OFFICE_OF.search(text, max(0, mention.start - 40), mention.start)
+        if m and registry.orgs[mention.key].kind in ("division", "brigade", "regiment", "battalion", "army"):
+            start = m.start("office")
+            add(start, mention.end, f"office:{mention.key}:{m.group('office').lower()}", text[start:mention.end], "office",
+                registry.orgs[mention.key].side, mention.key)
     for pattern, quick, kind, side in ((BRANCH, BRANCH_QUICK, "branch", "government"),
+                                       (DIRECTORATE, DIRECTORATE_QUICK, "directorate", "government"),
                                        (ARMED_GROUP, GROUP_QUICK, "armed_group", "opposition"),
                                        (NGO, NGO_QUICK, "ngo", "other"), (MEDIA, MEDIA_QUICK, "media", "other"),
                                        (NAMED_UNIT, NAMED_UNIT_QUICK, "armed_group", "opposition")):

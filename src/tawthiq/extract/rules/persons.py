@@ -51,7 +51,8 @@ Tahrir Hayat Sham Eid Ramadan Monday Tuesday Wednesday Thursday Friday Saturday 
 May June July August September October November December Twitter Facebook WhatsApp YouTube Telegram Google Internet
 Defectors Defector Defections Defection Death Deaths Detainees Detainee Detention Torture Fuel Delivering Select
 Share Subscribe Read More Photo Video Image Credit Source Sources Update Updated Editor Editors Note Translated
-Helpful Logo Cheat Sheet Digest Terms Privacy Policy Middle East North South West Eastern Western Northern Southern
+Helpful Logo Cheat Sheet Digest Nobody Everybody Everyone Somebody Someone Relatives Families Neighbours
+Neighbors Residents Witnesses Activists Officials Locals Officers Soldiers Rebels Parents Children People Men Women Terms Privacy Policy Middle East North South West Eastern Western Northern Southern
 Free Syria Russia Shabiha Turkey Iran Hezbollah Daesh ISIS Nusra Kingdom Vilayat Caesar Lieutenant Colonel Captain
 Major General Sergeant Corporal Private Brigadier President Minister Imam Commander Director Leader Chief
 """.split())
@@ -66,7 +67,8 @@ TITLE_BEFORE = re.compile(r"(?:\b(?P<title>Vice President|Prime Minister|Preside
                           r"director|official|photographer|doctor|nurse|pilot|emir|brother|father|son|cousin|uncle|"
                           r"nephew|mother|wife|friend|colleague|witness|survivor)|"
                           r"\b(?P<named>named|called|nicknamed|known as|name,|name is|pseudonym|identified as|identified only as|"
-                          r"goes by|go by|case of|story of|ask(?:ed)? to be called))\s+$")
+                          r"goes by|go by|case of|story of|ask(?:ed)? to be called|gave (?:his|her) name as|identified himself as|"
+                          r"identified herself as|calls himself|called himself))\s+$")
 SPEECH_VERBS = (r"says|said|told|tells|adds|added|recalled|recalls|explains|explained|notes|noted|stated|states|"
                 r"confirmed|confirms|reported|reports|claimed|claims|cautioned|cautions|recounted|recounts|"
                 r"remembers|remembered|described|describes|asserted|stressed|insisted|warned|wrote|writes|argued|"
@@ -76,7 +78,7 @@ SPEECH_AFTER = re.compile(rf"^(?:['’]s)?\s*(?:,\s*[^,]{{1,80}},\s*)?(?:{SPEECH
 SPEECH_BEFORE = re.compile(rf"\b(?:{SPEECH_VERBS}|according to|told by|quoted|quoting)\s+$")
 AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,2})[- ]years?[- ]old\s+$")
 AGE_AFTER = re.compile(r"^,\s*(?:(?:a|an|aged|then|now|then aged|now aged)\s+)?(?P<age>\d{1,2})(?:[- ]years?[- ]old)?(?:\s+[a-z]+){0,2}?\s*(?:[,);.]|from\b|who\b|$)")
-AGE_PAREN = re.compile(r"^\s*\((?P<age>\d{1,2})\)")
+AGE_PAREN = re.compile(r"^\s*\((?P<age>\d{1,2})\)|^,\s*who was (?P<age2>\d{1,2})\s+(?:when|at the time|years old)\b")
 ROLE_NOUNS = (r"analyst|commander|leader|head|chief|director|spokesman|spokesperson|spokeswoman|activist|journalist|"
               r"researcher|lawyer|defector|dissident|officer|soldier|conscript|detainee|founder|official|member|"
               r"president|minister|colonel|captain|lieutenant|major|general|sergeant|corporal|private|brigadier|"
@@ -127,7 +129,7 @@ ZERO_SUBJECT = re.compile(rf"(?:{FIELD_LABEL})?(?:{ZERO_VERBS})\s+(?:in|on|from|
                           rf"during|since|and|as|his|her|a|an|the|\d)\b|{FIELD_LABEL}(?:[a-z\d]|(?:January|February|March|April|May|June|"
                           rf"July|August|September|October|November|December)\b)")
 PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family|[Tt]he body(?! of))\b")
-PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|not (?:his|her) real name|identified as|identified only as|"
+PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|gave (?:his|her) name as|calls himself|called himself|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
 PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
                              r"a nom de guerre|an alias)", re.I)
@@ -379,7 +381,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             person.rank = rank
         age = (age_before or age_after)
         if age:
-            person.age = int(age.group("age"))
+            person.age = int(age.group("age") or age.group("age2"))
         if named and PSEUDONYM_BEFORE.search(before):
             person.pseudonym = True
         if PSEUDONYM_AFTER.match(after) or PSEUDONYM_LATER.search(after[:160]):
