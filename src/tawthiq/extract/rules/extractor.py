@@ -38,6 +38,10 @@ PSEUDONYM_NOTICE = re.compile(r"\b(?:all|the)\s+(?:sources|names|interviewees|pe
 RECORD_FIELD = re.compile(r"^(?P<label>Rank|Age|From|Origin|Hometown|Home town|Place of origin)\s*:\s*(?P<value>\S.*)$", re.I)
 RANK_VALUE = re.compile(r"(?:lieutenant colonel|brigadier general|major general|first lieutenant|1st lieutenant|second lieutenant|"
                         r"2nd lieutenant|warrant officer|lieutenant|colonel|captain|major|general|sergeant|corporal|private)\b")
+SERVED_AS = re.compile(r"\b(?:served|serving|worked|working)\s+as\s+an?\s+(?P<rank>(?:lieutenant colonel|brigadier general|"
+                       r"major general|first lieutenant|second lieutenant|warrant officer|lieutenant|colonel|captain|major|"
+                       r"sergeant|corporal|private))\b", re.I)
+AGE_WHEN = re.compile(r"\b(?:he|He|she|She)\s+was\s+(?P<age>\d{1,2})\s+(?:when|at the time)\b")
 NAME_CHANGED = re.compile(r"\b(?:witness|source|interviewee|defector|his|her)['’]?s?\s+(?:real\s+|full\s+)?name\s+"
                           r"(?:has been|was|is)\s+(?:changed|withheld)|\bis not (?:his|her) real name\b", re.I)
 BYLINE = re.compile(r"^\s*(?:By|Written by|Reporting by|Translated by)\s+|(?:translated (?:into English )?by|reports\.?$)", re.I)
@@ -103,6 +107,7 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         mentions = find_persons(s, offset, hits, org_spans + date_spans, place_spans, persons)
         _origins(s, mentions, places, persons)
         _record_fields(s, places, persons)
+        _pronoun_attributes(s, mentions, persons)
         org_kinds = {k: (o.kind, o.side) for k, o in orgs.orgs.items()}
         for event in find_events(s, offset, mentions, org_mentions, places, dates, org_kinds):
             event.sentence = sentence_index
@@ -177,6 +182,21 @@ def _record_fields(s: str, places, persons: PersonRegistry) -> None:
         named = [p for p in places if p.start >= m.start("value") and p.kind != "facility"]
         first = value.split(",")[0].strip()
         person.origin = person.origin or first
+
+
+def _pronoun_attributes(s: str, mentions, persons: PersonRegistry) -> None:
+    """'He served as a sergeant in ...', 'He was 26 when he was arrested': rank and age of the person meant."""
+    for pattern, attribute in ((SERVED_AS, "rank"), (AGE_WHEN, "age")):
+        m = pattern.search(s)
+        if not m:
+            continue
+        before = [pm for pm in mentions if pm.start <= m.start() and pm.kind != "modifier"]
+        if not before or m.start() - before[-1].end > 40:
+            continue
+        person = persons.get(before[-1].pid)
+        if getattr(person, attribute) is None:
+            value = m.group(attribute)
+            setattr(person, attribute, int(value) if attribute == "age" else RANK_VALUE.match(value.lower()).group(0))
 
 
 def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
