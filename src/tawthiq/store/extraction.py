@@ -57,7 +57,7 @@ def parse_iso_prefix(value) -> tuple[str, str, dt.date | None]:
 
 def locate_evidence(text: str, evidence) -> list[tuple[int, int, str]]:
     """Verbatim spans (start, end, quote) of the evidence items; items not found verbatim are left out."""
-    spans = []
+    spans = {}  # an ordered set: an organisation can have thousands of mentions
     for ev in evidence or []:
         quote = (ev or {}).get("quote") if isinstance(ev, dict) else None
         if not quote:
@@ -67,10 +67,8 @@ def locate_evidence(text: str, evidence) -> list[tuple[int, int, str]]:
             start = text.find(quote)
         if start < 0:
             continue
-        span = (start, start + len(quote), quote)
-        if span not in spans:
-            spans.append(span)
-    return spans
+        spans[start, start + len(quote), quote] = None
+    return list(spans)
 
 
 def _differs(obj, name: str, value) -> bool:
@@ -132,13 +130,14 @@ class _Saver:
 
     def sync(self, model, have: list, wanted: list, key, make) -> bool:
         """Plan rows of `model` so that exactly `wanted` keys exist; True when anything changes."""
-        seen = set()
+        wanted = list(dict.fromkeys(wanted))
+        wanted_set, seen = set(wanted), set()
         for row in have:
-            if key(row) in wanted and key(row) not in seen:
+            if key(row) in wanted_set and key(row) not in seen:
                 seen.add(key(row))
             else:
                 self.deletes[model].append(row.pk)
-        missing = [k for k in dict.fromkeys(wanted) if k not in seen]
+        missing = [k for k in wanted if k not in seen]
         self.creates[model] += [make(k) for k in missing]
         return bool(missing) or len(seen) != len(have)
 
@@ -351,13 +350,12 @@ class _Saver:
 
         refs: dict[str, object] = {}
         orgs = {}
-        org_spans: dict[M.Organization, list] = {}
+        org_spans: dict[M.Organization, dict] = {}  # organisation -> ordered set of spans
         for item in result.get("organizations") or []:
             org, spans = self.organization(item)
             if org is not None:
                 refs[item.get("id")] = orgs[item.get("id")] = org
-                org_spans.setdefault(org, [])
-                org_spans[org] += [span for span in spans if span not in org_spans[org]]
+                org_spans.setdefault(org, {}).update(dict.fromkeys(spans))
         for item in result.get("organizations") or []:
             parent = orgs.get(item.get("parent"))
             org = orgs.get(item.get("id"))
@@ -368,7 +366,7 @@ class _Saver:
             if target == "organization" and pk not in {org.pk for org in org_spans}:
                 self.deletes[M.Evidence] += [row.pk for row in rows]
         for org, spans in org_spans.items():
-            self.sync_evidence("organization", org, spans)
+            self.sync_evidence("organization", org, list(spans))
 
         produced = {}
         for kind, model, make in (
@@ -394,9 +392,10 @@ class _Saver:
         (as its canonical) points at it: deleting it would change what a reviewer decided.
         """
         for kind, model in (("events", M.Event), ("claims", M.Claim), ("persons", M.Person)):
-            stale = model.objects.filter(
-                document=self.document, review_state=SUGGESTED, extractor__in=extractors
-            ).exclude(fingerprint__in=produced[kind])
+            candidates = model.objects.filter(document=self.document, review_state=SUGGESTED, extractor__in=extractors)
+            stale = model.objects.filter(pk__in=[
+                pk for pk, fp in candidates.values_list("pk", "fingerprint") if fp not in produced[kind]
+            ])
             if kind == "persons":
                 decided = M.ResolutionDecision.objects.values_list
                 stale = stale.exclude(
