@@ -103,6 +103,8 @@ def get_backend(name: str, *, llm_url: str = "", llm_model: str = "", llm_key: s
 
 @dataclass
 class RunSummary:
+    """Totals of one run: documents saved, the store's counts per kind, and what was left out."""
+
     documents: int = 0
     dropped: int = 0
     invalid: int = 0
