@@ -90,20 +90,19 @@ def exact_baseline(rows: list[dict]) -> dict[str, str]:
     return {r["id"]: r["name"].strip().lower() for r in rows}
 
 
-def plain_jw_baseline(rows: list[dict], truth: dict[str, str]) -> dict:
-    """Plain Splink model, swept over thresholds; the best B-cubed F1 is reported."""
+def plain_jw_baseline(rows: list[dict], truth: dict[str, str]) -> tuple[dict, dict]:
+    """Plain Splink model, swept over thresholds: the runs with the best B-cubed F1 and
+    with the best pairwise F1 (often not the same threshold)."""
     result = link_records(rows, threshold=0.01, comparisons=PLAIN_JW, blocking_rules=PLAIN_BLOCKING)
     index = {r["id"]: i for i, r in enumerate(rows)}
     weighted = [(index[p.left_id], index[p.right_id], p.match_weight) for p in result.pairs]
     weighted += [(b, a, w) for a, b, w in weighted]
-    best = None
+    runs = []
     for threshold in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999):
         groups = cluster_pairs(len(rows), weighted, math.log2(threshold / (1 - threshold)), min_density=0.0)
         predicted = {rows[m]["id"]: g[0] for g in groups for m in g}
-        scores = score(truth, predicted)
-        if best is None or scores["bcubed"]["f1"] > best["bcubed"]["f1"]:
-            best = dict(scores, threshold=threshold)
-    return best
+        runs.append(dict(score(truth, predicted), threshold=threshold))
+    return (max(runs, key=lambda r: r["bcubed"]["f1"]), max(runs, key=lambda r: r["pairwise"]["f1"]))
 
 
 def score(truth: dict, predicted: dict) -> dict:
@@ -172,10 +171,11 @@ def main() -> int:
     priors_predicted, _ = run_cli(rows, "--no-train", "--threshold", "0.5")
     priors = score(truth, priors_predicted)
     exact = score(truth, exact_baseline(rows))
-    plain = plain_jw_baseline(rows, truth)
+    plain, plain_pairwise = plain_jw_baseline(rows, truth)
     report = {
         "rows": len(rows), "persons": len(set(truth.values())), "seconds_link_cli": round(elapsed, 1),
         "tawthiq_link": ours, "tawthiq_link_priors_0.5": priors, "exact_lowercase": exact, "plain_splink_jw": plain,
+        "plain_splink_jw_best_pairwise": plain_pairwise,
         "goals": {"bcubed_f1": 0.85, "pairwise_f1": 0.70},
         "confusion": confusion(rows, truth, predicted),
     }
@@ -196,12 +196,16 @@ def main() -> int:
         "",
         "| method | B3 P | B3 R | B3 F1 | pair P | pair R | pair F1 | clusters |",
         "|---|---|---|---|---|---|---|---|",
-        f"| tawthiq link (defaults: model estimated from the list, threshold 0.9) | {fmt(ours)} |",
+        f"| tawthiq link (defaults: u estimated from the list, declared m, threshold 0.9) | {fmt(ours)} |",
         f"| tawthiq link --no-train --threshold 0.5 (declared priors) | {fmt(priors)} |",
         f"| exact match, lower-cased | {fmt(exact)} |",
-        f"| plain Splink, Jaro-Winkler on raw names (best threshold {plain['threshold']}) | {fmt(plain)} |",
+        f"| plain Splink, Jaro-Winkler on raw names (best B3 threshold {plain['threshold']}) | {fmt(plain)} |",
+        f"| plain Splink, Jaro-Winkler on raw names (best pairwise threshold {plain_pairwise['threshold']}) "
+        f"| {fmt(plain_pairwise)} |",
         "",
-        "Goals: B-cubed F1 >= 0.85, pairwise F1 >= 0.70.",
+        "Goals: B-cubed F1 >= 0.85, pairwise F1 >= 0.70. The issue's reference figures for plain "
+        "Jaro-Winkler were B3 0.61 / pairwise 0.36. The plain baseline's thresholds are chosen on "
+        "this set (an upper bound for it); tawthiq's are its defaults.",
     ]
     if seeds:
         s = report["seed_articles"]

@@ -447,7 +447,7 @@ def _train(linker, n_rows: int, on_step: Callable[[str], None]) -> bool:
         return False
     try:
         on_step("estimating u (random pairs)")
-        linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, n_rows * 500.0), seed=7)
+        linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n_rows * 200.0), seed=7)
     except Exception as exc:  # Splink raises plain Exceptions on degenerate inputs
         logger.warning("parameter estimation failed, using prior m/u: %s", exc)
         return False
