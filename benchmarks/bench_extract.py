@@ -67,6 +67,21 @@ PARAGRAPHS = [
     "Lieutenant Colonel {C}, who graduated from the Military Academy in Homs in 1998, announced his "
     "defection in a video recorded in {T} in July {Y}.",
 ]
+# Context and analysis without named people: most of a real report reads like this.
+BACKGROUND = [
+    "The road into {T} passes olive groves and a row of shuttered shops. Residents say the market has not "
+    "reopened since the checkpoint was set up, and that most young men now avoid the main road altogether.",
+    "Rights groups have long argued that the settlement agreements offered little protection. The guarantees "
+    "were verbal, they say, and nobody was ever named as responsible for keeping them.",
+    "Those who stayed describe a life of waiting. Every summons to a security office is a risk, and every "
+    "trip to the city means passing soldiers who may or may not have a list with their names on it.",
+    "Researchers who track the issue caution that the numbers are incomplete. Many families do not report "
+    "a detention for fear of making things worse, and some only come forward years later.",
+    "\"Nobody trusts the papers they gave us,\" one resident said, asking not to be named. \"A paper does "
+    "not stop a patrol at night.\"",
+    "The reconciliation process in the south was presented as a model for the rest of the country. In "
+    "practice, its terms varied from village to village and were renegotiated as the front lines moved.",
+]
 GIVEN = ["Rami", "Fadi", "Nabil", "Samir", "Ziad", "Hani", "Tarek", "Bassel", "Murad", "Iyad", "Khaled", "Wael"]
 FAMILY = ["Darwish", "Haddad", "Mansour", "Shami", "Qasem", "Nahhas", "Salloum", "Atrash", "Zein", "Barakat"]
 UNITS = ["56th Brigade", "3rd Armoured Division", "121st Regiment", "9th Battalion", "22nd Brigade"]
@@ -77,7 +92,7 @@ def fictional_article(rng: random.Random, words: int = 1500) -> str:
     """Paragraphs of the genre with fresh fictional names until the article has `words` words."""
     out, count = [], 0
     while count < words:
-        para = rng.choice(PARAGRAPHS).format(
+        para = rng.choice(PARAGRAPHS if rng.random() < 0.6 else BACKGROUND).format(
             A=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", B=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
             C=f"{rng.choice(GIVEN)} al-{rng.choice(FAMILY)}", U=rng.choice(UNITS), T=rng.choice(TOWNS),
             Y=rng.randint(2011, 2020),
@@ -141,7 +156,7 @@ def docs_per_second(extract, texts: list[str], min_seconds: float = 3.0) -> dict
     for text in texts[:3]:
         extract(text, document_id="warm-up")
     runs = docs = words = 0
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     while time.perf_counter() - started < min_seconds or runs == 0:
         for i, text in enumerate(texts):
             extract(text, document_id=f"bench-{i}")
@@ -149,8 +164,13 @@ def docs_per_second(extract, texts: list[str], min_seconds: float = 3.0) -> dict
             words += len(text.split())
         runs += 1
     elapsed = time.perf_counter() - started
-    return {"documents": docs, "seconds": round(elapsed, 3), "docs_per_s": round(docs / elapsed, 1),
-            "words_per_s": round(words / elapsed), "mean_words": round(words / docs)}
+    # CPU time of this process: what one core costs, whatever else the machine is running.
+    cpu = time.process_time() - cpu_started
+    return {"documents": docs, "seconds": round(elapsed, 3), "cpu_seconds": round(cpu, 3),
+            "docs_per_s": round(docs / elapsed, 1), "words_per_s": round(words / elapsed),
+            "cpu_docs_per_s": round(docs / cpu, 1), "cpu_words_per_s": round(words / cpu),
+            "mean_words": round(words / docs),
+            "mean_items": round(sum(sum(_items(extract(t, document_id="count")).values()) for t in texts) / len(texts), 1)}
 
 
 def long_documents(extract, sizes_kb) -> list[dict]:
@@ -190,7 +210,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="shorter timing runs")
     args = parser.parse_args()
     out: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                 "note": "shared machine, other jobs running: timings are indicative", "goals": GOALS}
+                 "note": "shared machine, other jobs running: timings are indicative", "goals": GOALS,
+                 "load_average_at_start": [round(x, 1) for x in os.getloadavg()]}
 
     quality = {}
     for name, (docs, gold) in SETS.items():
@@ -238,7 +259,8 @@ def _items(result: dict) -> dict:
 
 
 def markdown(out: dict) -> str:
-    lines = ["# Extraction benchmark", "", f"{out['machine']}; {out['cpu']}. {out['note']}.", "",
+    lines = ["# Extraction benchmark", "", f"{out['machine']}; {out['cpu']}. {out['note']} "
+             f"(load average at start: {', '.join(map(str, out['load_average_at_start']))}).", "",
              "## Quality (score_extraction.py, through ingest -> extract -> export)", "",
              "| set | docs | persons F1 | organizations F1 | events F1 | claims F1 | macro F1 |",
              "|---|---|---|---|---|---|---|"]
@@ -250,10 +272,14 @@ def markdown(out: dict) -> str:
             f"{q[k]['f1']:.3f}" for k in ("persons", "organizations", "events", "claims")) + f" | {q['macro_f1']:.3f} |")
     lines += ["", f"Goals on the seeds: macro F1 >= {GOALS['macro_f1']}, persons F1 >= {GOALS['persons_f1']}, "
               f"claims F1 >= {GOALS['claims_f1']}.", "", "## Speed of the rules backend (one core)", "",
-              "| texts | documents | mean words | docs/s | words/s |", "|---|---|---|---|---|"]
+              "| texts | documents | mean words | mean items | docs/s (wall) | words/s (wall) | docs/s (CPU) "
+              "| words/s (CPU) |", "|---|---|---|---|---|---|---|---|"]
     for name, s in out["speed"].items():
-        lines.append(f"| {name} | {s['documents']} | {s['mean_words']} | {s['docs_per_s']} | {s['words_per_s']} |")
-    lines += ["", f"Goal: at least {GOALS['docs_per_s']} documents/s on ~1,500-word articles.", "",
+        lines.append(f"| {name} | {s['documents']} | {s['mean_words']} | {s['mean_items']} | {s['docs_per_s']} | "
+                     f"{s['words_per_s']} | "
+                     f"{s['cpu_docs_per_s']} | {s['cpu_words_per_s']} |")
+    lines += ["", f"Goal: at least {GOALS['docs_per_s']} documents/s on ~1,500-word articles. Wall-clock figures",
+              "count the time other jobs took the core from us; CPU figures are what the work itself costs.", "",
               "## Long documents (extraction, then storing, then the re-run's storing)", "",
               "| size | words | items | extract s | s per MB | save s | re-run save s |", "|---|---|---|---|---|---|---|"]
     for row in out["long_documents"]:
