@@ -30,6 +30,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tawthiq.resolve.names import loose_key, name_keys, skeleton
@@ -157,19 +158,30 @@ COMPARISONS: list[dict[str, Any]] = [
     },
 ]
 
-# Candidate pairs: any rule may find a pair. Each stays small on large lists: a common
-# family name is split by the given name's first letter and vice versa; rare words
-# and loose keys (at most RARE_WORD_MAX_RECORDS records each) catch reordered and partly missing names.
+# Candidate pairs: any rule may find a pair. A rule's key joins name keys with one more
+# field (father's name, birth year, origin), and a key value shared by more than
+# BLOCK_MAX_RECORDS records is dropped (no pairs from it): on a million records "Mohammed
+# al-Hamad" alone would make millions of pairs that no field tells apart. Rare words and
+# loose keys (at most RARE_WORD_MAX_RECORDS records each) catch reordered, misspelt and
+# partly missing names. The composite keys are built in :func:`record_features`.
+BLOCKING_KEYS: dict[str, tuple[str, ...]] = {
+    "block_words": ("name_set",),
+    "block_given_family": ("given_key", "family_key"),
+    "block_given_father_family": ("given_key", "father_key", "family_key"),
+    "block_given_family_year": ("given_key", "family_key", "birth_year"),
+    "block_given_family_origin": ("given_key", "family_key", "origin_key"),
+    "block_father_family_year": ("father_key", "family_key", "birth_year"),
+    "block_given_father_year": ("given_key", "father_key", "birth_year"),
+    "block_family_year_origin": ("family_key", "birth_year", "origin_key"),
+    "block_given_year_origin": ("given_key", "birth_year", "origin_key"),
+}
 BLOCKING_RULES: list[dict[str, Any]] = [
-    {"columns": ["family_key", "given_initial"]},
-    {"columns": ["given_key", "family_initial"]},
-    {"columns": ["name_set"]},
-    {"columns": ["given_key", "father_key"]},
-    {"columns": ["father_key", "family_key"]},
+    *({"columns": [key]} for key in BLOCKING_KEYS),
     {"columns": ["rare_word"], "explode": ["rare_word"]},
     {"columns": ["rare_loose"], "explode": ["rare_loose"]},
 ]
 
+BLOCK_MAX_RECORDS = 200
 RARE_WORD_MAX_RECORDS = 50
 MIN_TRAINING_ROWS = 200
 DEFAULT_THRESHOLD = 0.9
@@ -177,6 +189,9 @@ DEFAULT_THRESHOLD = 0.9
 # through look-alike names stand; measured on real spellings).
 MIN_CLUSTER_DENSITY = 0.5
 STRICTER_STEP = 2.0  # match weight added per re-split of an incoherent cluster
+U_SAMPLE_PAIRS = 1e6  # random pairs for estimating u
+DUCKDB_THREADS = 2
+DUCKDB_MEMORY = "4GB"
 
 logger = logging.getLogger(__name__)
 
@@ -205,12 +220,13 @@ class LinkResult:
     ``clusters`` maps every record id to a cluster id (the smallest-positioned member's id).
     ``cluster_probability`` maps every id to the highest match probability between the
     record and another member of its cluster, or None for a record alone in its cluster.
-    ``pairs`` are the candidate pairs scored at or above ``threshold``.
+    ``pairs`` are the candidate pairs scored at or above ``threshold`` (or the lower
+    ``pairs_floor`` given to :func:`link_records`), built one by one when read.
     """
 
     clusters: dict[Hashable, Hashable]
     cluster_probability: dict[Hashable, float | None]
-    pairs: list[ScoredPair]
+    pairs: Sequence[ScoredPair]
     threshold: float
     trained: bool
     _scorer: Callable[[Hashable, Hashable], ScoredPair] | None = field(default=None, repr=False)
@@ -256,8 +272,19 @@ def _key_list(values: Any) -> list[str] | None:
     return keys or None
 
 
-def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
-    """One row of comparison columns per record (``unique_id`` = position in ``records``).
+@lru_cache(maxsize=1 << 14)
+def _folded(text: str) -> str:
+    return fold(text).strip()
+
+
+@lru_cache(maxsize=1 << 14)
+def _origin_key(text: str) -> str:
+    return " ".join(skeleton(w) for w in fold(text).split())
+
+
+def record_features(records: Sequence[dict]) -> dict[str, list]:
+    """Comparison columns, one list per column, one entry per record (``unique_id`` =
+    position in ``records``); columnar so that a million records stay small.
 
     Each name word carries its information in bits, log2(N / records with the word), for
     its skeleton and for its loose key (see :func:`tawthiq.resolve.names.loose_key`)."""
@@ -267,20 +294,21 @@ def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
     frequency = Counter(w for ws in words for w in ws)
     loose_frequency = Counter(x for xs in loose for x in set(xs))
     n = max(len(records), 2)
-    rows = []
+    word_bits = {w: math.log2(n / c) for w, c in frequency.items()}
+    loose_word_bits = {w: math.log2(n / c) for w, c in loose_frequency.items()}
+    columns: dict[str, list] = defaultdict(list)
     for position, (record, k, tokens, loose_tokens) in enumerate(zip(records, keys, words, loose)):
-        bits = [math.log2(n / frequency[t]) for t in tokens]
-        origin = " ".join(skeleton(w) for w in fold(str(record.get("origin") or "")).split())
+        bits = [word_bits[t] for t in tokens]
+        origin = _origin_key(str(record.get("origin") or ""))
         years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
-        rank = fold(str(record.get("rank") or "")).strip()
-        rows.append({
+        rank = _folded(str(record.get("rank") or ""))
+        row = {
             "unique_id": position,
-            "name_raw": fold(str(record.get("name") or "")).strip() or None,
             "name_set": " ".join(tokens) or None,
             "name_tokens": tokens or None,
             "token_bits": bits or None,
             "loose_tokens": loose_tokens or None,
-            "loose_bits": [math.log2(n / loose_frequency[x]) for x in loose_tokens] or None,
+            "loose_bits": [loose_word_bits[x] for x in loose_tokens] or None,
             "name_bits": sum(bits) if tokens else None,
             "rare_word": [t for t in tokens if frequency[t] <= RARE_WORD_MAX_RECORDS] or None,
             "rare_loose": sorted({x for x in loose_tokens if loose_frequency[x] <= RARE_WORD_MAX_RECORDS})
@@ -297,11 +325,21 @@ def record_features(records: Sequence[dict]) -> list[dict[str, Any]]:
             "full_phon": k.full_phonetic or None,
             "rank": rank or None,
             "birth_year": _birth_year(record),
-            "origin_key": origin.strip() or None,
+            "origin_key": origin or None,
             "units": _key_list(record.get("units")),
             "event_years": [str(y) for y in years] or None,
-        })
-    return rows
+        }
+        for column, value in row.items():
+            columns[column].append(value)
+    for block, parts in BLOCKING_KEYS.items():
+        values = [None if None in v else "|".join(map(str, v)) for v in zip(*(columns[p] for p in parts))]
+        counts = Counter(values)
+        columns[block] = [v if v is not None and counts[v] <= BLOCK_MAX_RECORDS else None for v in values]
+    return dict(columns)
+
+
+def _row(columns: dict[str, list], position: int) -> dict[str, Any]:
+    return {column: values[position] for column, values in columns.items()}
 
 
 # ---------------------------------------------------------------- Splink model
@@ -404,7 +442,10 @@ def _db_api(backend: str):
         import duckdb
         from splink import DuckDBAPI
 
-        connection = duckdb.connect()
+        # Two threads and a memory ceiling (spilling to disk beyond it): a million records
+        # link within 8 GiB on a small shared machine.
+        connection = duckdb.connect(config={"threads": DUCKDB_THREADS, "memory_limit": DUCKDB_MEMORY,
+                                            "preserve_insertion_order": False})
         # Splink renders SQL lambdas with arrows (x -> ...), which DuckDB 2 only takes with this.
         connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
         return DuckDBAPI(connection)
@@ -421,18 +462,30 @@ def _db_api(backend: str):
     raise LinkageError(f"unknown backend {backend!r}: use duckdb or spark")
 
 
-def _register(db_api, rows: list[dict], backend: str, name: str):
+def _register(db_api, columns: dict[str, list], backend: str, name: str):
     if backend == "spark":
+        rows = [_row(columns, i) for i in range(len(columns["unique_id"]))]
         return db_api.register(db_api.spark.createDataFrame(rows), dataset_display_name=name)
     import pyarrow as pa
 
-    return db_api.register(pa.Table.from_pylist(rows), dataset_display_name=name)
+    return db_api.register(pa.Table.from_pydict(columns), dataset_display_name=name)
 
 
-def _prior_probability(rows: list[dict]) -> float:
+def _fetch(db_api, backend: str, sql: str) -> dict[str, Any]:
+    """Result columns of a query on the backend as numpy arrays."""
+    import numpy as np
+
+    if backend == "duckdb":
+        return {k: np.asarray(v) for k, v in db_api.duckdb_con.execute(sql).fetchnumpy().items()}
+    rows = db_api.spark.sql(sql).collect()
+    names = rows[0].__fields__ if rows else []
+    return {k: np.array([r[k] for r in rows]) for k in names}
+
+
+def _prior_probability(n_rows: int) -> float:
     """Share of pairs expected to match before comparing: about one duplicate per record
     (a deduplication list), bounded for tiny and huge inputs."""
-    n = max(len(rows), 2)
+    n = max(n_rows, 2)
     return min(0.5, max(1e-7, 1.0 / (n - 1)))
 
 
@@ -447,7 +500,7 @@ def _train(linker, n_rows: int, on_step: Callable[[str], None]) -> bool:
         return False
     try:
         on_step("estimating u (random pairs)")
-        linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n_rows * 200.0), seed=7)
+        linker.training.estimate_u_using_random_sampling(max_pairs=min(U_SAMPLE_PAIRS, n_rows * 200.0), seed=7)
     except Exception as exc:  # Splink raises plain Exceptions on degenerate inputs
         logger.warning("parameter estimation failed, using prior m/u: %s", exc)
         return False
@@ -467,26 +520,81 @@ def _contributions(row: dict, comparisons: list[dict], labels, prior: float) -> 
     return out
 
 
+class _Pairs(Sequence):
+    """The scored pairs of a result, kept as columns (numpy arrays); a :class:`ScoredPair`
+    with its contributions is built only for the pairs that are read, so a million-record
+    list does not hold millions of explanation dicts."""
+
+    def __init__(self, ids: list, columns: dict[str, Any], explain_row: Callable[[dict], list[dict]]):
+        self._ids = ids
+        self._columns = columns
+        self._explain_row = explain_row
+
+    def __len__(self) -> int:
+        return len(self._columns["unique_id_l"])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = {name: values[index] for name, values in self._columns.items()}
+        return ScoredPair(
+            left_id=self._ids[int(row["unique_id_l"])], right_id=self._ids[int(row["unique_id_r"])],
+            match_weight=float(row["match_weight"]), match_probability=float(row["match_probability"]),
+            contributions=self._explain_row(row),
+        )
+
+
 # ---------------------------------------------------------------- clustering
 
 
-def _components(nodes: Sequence[int], edges: list[tuple[int, int]]) -> list[list[int]]:
-    parent = {n: n for n in nodes}
+def _component_labels(n: int, left, right):
+    """Connected components over n nodes: each node's smallest member (numpy arrays in and
+    out). Min-label propagation with pointer jumping: a few vectorised passes even at 1M."""
+    import numpy as np
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    labels = np.arange(n, dtype=np.int64)
+    if len(left) == 0:
+        return labels
+    while True:
+        before = labels.copy()
+        low = np.minimum(labels[left], labels[right])
+        np.minimum.at(labels, left, low)
+        np.minimum.at(labels, right, low)
+        while True:  # pointer jumping: every node straight to its label's label
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            return labels
 
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for n in nodes:
-        groups[find(n)].append(n)
-    return list(groups.values())
+
+def cluster_arrays(n_records: int, left, right, weight, min_weight: float,
+                   min_density: float = MIN_CLUSTER_DENSITY):
+    """Cluster label per record (its cluster's smallest position) from pair arrays: connected
+    components over pairs with weight >= ``min_weight``; a component of more than three
+    members with fewer than ``min_density`` of its member pairs linked is re-split with a
+    stricter weight, so chains through look-alike names do not make giant clusters."""
+    import numpy as np
+
+    left, right, weight = (np.asarray(x) for x in (left, right, weight))
+    labels = np.arange(n_records, dtype=np.int64)
+    keep = weight >= min_weight
+    active = np.ones(n_records, dtype=bool)  # nodes still to cluster at this weight
+    while keep.any():
+        a, b = left[keep], right[keep]
+        components = _component_labels(n_records, a, b)
+        labels[active] = components[active]
+        sizes = np.bincount(components, minlength=n_records)
+        links = np.bincount(components[a], minlength=n_records)
+        loose = (sizes > 3) & (links < min_density * sizes * (sizes - 1) / 2)
+        if not loose.any():
+            break
+        min_weight += STRICTER_STEP
+        active = loose[components]
+        labels[active] = np.flatnonzero(active)
+        keep = keep & active[left] & (weight >= min_weight)
+    return labels
 
 
 def cluster_pairs(
@@ -495,27 +603,22 @@ def cluster_pairs(
     min_weight: float,
     min_density: float = MIN_CLUSTER_DENSITY,
 ) -> list[list[int]]:
-    """Connected components over pairs with weight >= ``min_weight``; a component with
-    fewer than MIN_CLUSTER_DENSITY of its member pairs linked is re-split with a stricter
-    weight, so chains through look-alike names do not make giant clusters."""
-    by_node: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    for pair in weighted_pairs:
-        by_node[pair[0]].append(pair)
-    clusters: list[list[int]] = []
-    work = [(list(range(n_records)), min_weight)]
-    while work:
-        nodes, weight = work.pop()
-        members = set(nodes)
-        edges = [(a, b) for n in nodes for a, b, w in by_node[n] if w >= weight and b in members]
-        for component in _components(nodes, edges):
-            size = len(component)
-            inside = set(component)
-            links = sum(1 for a, b in edges if a < b and a in inside)
-            if size > 3 and links < min_density * size * (size - 1) / 2:
-                work.append((component, weight + STRICTER_STEP))
-            else:
-                clusters.append(sorted(component))
-    return clusters
+    """:func:`cluster_arrays` over (position, position, weight) tuples, either or both
+    directions; returns the clusters as sorted member lists."""
+    import numpy as np
+
+    best: dict[tuple[int, int], float] = {}
+    for a, b, w in weighted_pairs:
+        key = (a, b) if a < b else (b, a)
+        if a != b and w > best.get(key, -math.inf):
+            best[key] = w
+    pairs = np.array(list(best), dtype=np.int64).reshape(-1, 2)
+    weights = np.array(list(best.values()), dtype=np.float64)
+    labels = cluster_arrays(n_records, pairs[:, 0], pairs[:, 1], weights, min_weight, min_density)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for position, label in enumerate(labels.tolist()):
+        groups[label].append(position)
+    return list(groups.values())
 
 
 # ---------------------------------------------------------------- entry point
@@ -530,16 +633,20 @@ def link_records(
     comparisons: list[dict[str, Any]] | None = None,
     blocking_rules: list[dict[str, Any]] | None = None,
     on_step: Callable[[str], None] | None = None,
+    pairs_floor: float | None = None,
 ) -> LinkResult:
     """Cluster ``records`` into persons. ``threshold`` is a match probability; ``train``
     False keeps the declared priors. ``comparisons`` / ``blocking_rules`` replace the
     default model (same data format as :data:`COMPARISONS` / :data:`BLOCKING_RULES`).
-    ``on_step`` receives a short description of each stage, for progress display."""
+    ``on_step`` receives a short description of each stage, for progress display.
+    ``pairs_floor`` (a probability below ``threshold``) keeps the pairs scored down to it
+    in ``pairs`` (candidates for review) without changing the clusters."""
     step = on_step or (lambda _message: None)
     comparisons = comparisons if comparisons is not None else COMPARISONS
     blocking_rules = blocking_rules if blocking_rules is not None else BLOCKING_RULES
-    if not 0 < threshold < 1:
-        raise LinkageError(f"threshold must be a probability between 0 and 1, not {threshold}")
+    for value in (threshold, pairs_floor if pairs_floor is not None else threshold):
+        if not 0 < value < 1:
+            raise LinkageError(f"threshold must be a probability between 0 and 1, not {value}")
     ids = [r.get("id") for r in records]
     if len(set(ids)) != len(ids):
         raise LinkageError("record ids must be unique")
@@ -550,65 +657,67 @@ def link_records(
     from splink import Linker, SettingsCreator
 
     step("preparing name keys")
-    rows = record_features(records)
-    prior = _prior_probability(rows)
+    columns = record_features(records)
+    n_rows = len(records)
+    prior = _prior_probability(n_rows)
     db_api = _db_api(backend)
-    table = _register(db_api, rows, backend, "records")
+    table = _register(db_api, columns, backend, "records")
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=prior,
-        comparisons=[_comparison(spec, True, backend, math.log2(len(rows))) for spec in comparisons],
+        comparisons=[_comparison(spec, True, backend, math.log2(n_rows)) for spec in comparisons],
         blocking_rules_to_generate_predictions=[_blocking_rule(r) for r in blocking_rules],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,  # keeps the gamma (level) columns
     )
     linker = Linker(table, settings, log_level=None)
-    trained = train and _train(linker, len(rows), step)
+    trained = train and _train(linker, n_rows, step)
 
     step("scoring candidate pairs")
-    floor = min(threshold, 0.5)
-    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-    scored = predictions.as_record_list()
+    kept = min(threshold, pairs_floor) if pairs_floor is not None else threshold
+    predictions = linker.inference.predict(threshold_match_probability=kept, warning_mode="never")
+    available = {c.name.strip("\"`") for c in predictions.columns}
+    wanted = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"] + [
+        c for spec in comparisons
+        for c in (f"gamma_{spec['name']}", f"mw_{spec['name']}", f"mw_tf_adj_{spec['name']}")
+        if c in available
+    ]
+    scored = _fetch(db_api, backend, f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}")
     labels = _level_labels(comparisons)
 
-    def to_pair(row: dict) -> ScoredPair:
-        return ScoredPair(
-            left_id=ids[row["unique_id_l"]], right_id=ids[row["unique_id_r"]],
-            match_weight=float(row["match_weight"]), match_probability=float(row["match_probability"]),
-            contributions=_contributions(row, comparisons, labels, prior),
-        )
+    def explain_row(row: dict) -> list[dict]:
+        return _contributions(row, comparisons, labels, prior)
 
     step("clustering")
-    min_weight = math.log2(threshold / (1 - threshold))
-    weighted = [(r["unique_id_l"], r["unique_id_r"], float(r["match_weight"])) for r in scored]
-    weighted += [(b, a, w) for a, b, w in weighted]
-    groups = cluster_pairs(len(rows), weighted, min_weight)
+    import numpy as np
 
-    best: dict[int, float] = {}
-    cluster_of: dict[int, int] = {}
-    for group in groups:
-        for member in group:
-            cluster_of[member] = group[0]
-    for row in scored:
-        a, b, p = row["unique_id_l"], row["unique_id_r"], float(row["match_probability"])
-        if cluster_of[a] == cluster_of[b]:
-            best[a] = max(best.get(a, 0.0), p)
-            best[b] = max(best.get(b, 0.0), p)
+    left = scored["unique_id_l"].astype(np.int64)
+    right = scored["unique_id_r"].astype(np.int64)
+    weight = scored["match_weight"].astype(np.float64)
+    probability = scored["match_probability"].astype(np.float64)
+    cluster = cluster_arrays(n_rows, left, right, weight, math.log2(threshold / (1 - threshold)))
+    best = np.full(n_rows, -1.0)
+    inside = cluster[left] == cluster[right]
+    np.maximum.at(best, left[inside], probability[inside])
+    np.maximum.at(best, right[inside], probability[inside])
+
+    position = {record_id: i for i, record_id in enumerate(ids)}
 
     def scorer(left_id: Hashable, right_id: Hashable) -> ScoredPair:
-        position = {record_id: i for i, record_id in enumerate(ids)}
         try:
-            left, right = rows[position[left_id]], rows[position[right_id]]
+            a, b = position[left_id], position[right_id]
         except KeyError as exc:
             raise LinkageError(f"no record with id {exc.args[0]!r}") from None
-        result = linker.inference.score_pair(left, right).as_record_list()
-        return to_pair(result[0])
+        row = linker.inference.score_pair(_row(columns, a), _row(columns, b)).as_record_list()[0]
+        return ScoredPair(left_id=left_id, right_id=right_id, match_weight=float(row["match_weight"]),
+                          match_probability=float(row["match_probability"]),
+                          contributions=explain_row(row))
 
     return LinkResult(
-        clusters={ids[i]: ids[cluster_of[i]] for i in range(len(rows))},
-        cluster_probability={ids[i]: best.get(i) for i in range(len(rows))},
-        pairs=[to_pair(r) for r in scored if float(r["match_probability"]) >= threshold],
+        clusters={record_id: ids[c] for record_id, c in zip(ids, cluster.tolist())},
+        cluster_probability={record_id: (p if p >= 0 else None) for record_id, p in zip(ids, best.tolist())},
+        pairs=_Pairs(ids, scored, explain_row),
         threshold=threshold,
         trained=trained,
         _scorer=scorer,

@@ -45,6 +45,7 @@ AR_ABD = "عبد"
 AR_DIN = "الدين"
 
 VOWELS = frozenset("aeiou")
+ARABIC_H_AFTER = re.compile(r"(?<=[szkdtgcṣḍṭẓ])h")
 APOSTROPHES = re.compile(r"['’‘`´ʿʾʼʻ\u02be\u02bf]")
 NON_LETTER = re.compile(r"[^a-z]+")
 TOKEN_SPLIT = re.compile(r"[\s\-_,;/.()\[\]\"«»]+")
@@ -70,15 +71,21 @@ def _arabic_latin():
     return icu.Transliterator.createInstance("Arabic-Latin")
 
 
+@lru_cache(maxsize=1 << 16)
 def romanize_arabic(word: str) -> str:
     """Letter-by-letter romanisation of an Arabic word, folded to plain lower-case ASCII:
     'معاذ' -> 'mʿadh' -> 'madh'. Long vowels come out as a / w / y; short ones are unwritten."""
     latin = _arabic_latin().transliterate(fold_arabic(word))
+    # ICU writes the second letter of its digraphs as "ẖ" (sh = ش); a plain h after s, z, k,
+    # t, d or g is a letter of its own (ظهور, سهيل): keep it apart from the digraphs.
+    latin = ARABIC_H_AFTER.sub("ah", latin)
     return NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", latin)))
 
 
-def _classes(word: str) -> list[str]:
-    """Map a lower-case Latin word to consonant classes (upper case) and vowel classes."""
+@lru_cache(maxsize=1 << 17)
+def _classes(word: str) -> tuple[str, ...]:
+    """Map a lower-case Latin word to consonant classes (upper case) and vowel classes.
+    Cached per word: lists repeat a few thousand words, so 1M names cost little."""
     word = NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", word)))
     if word.startswith("ou") and len(word) > 2 and word[2] in VOWELS:
         word = "w" + word[2:]  # French Oualid -> Walid
@@ -100,9 +107,10 @@ def _classes(word: str) -> list[str]:
     for cls in out:
         if not collapsed or collapsed[-1] != cls:
             collapsed.append(cls)
-    return collapsed
+    return tuple(collapsed)
 
 
+@lru_cache(maxsize=1 << 17)
 def skeleton(word: str) -> str:
     """Consonant-class skeleton of a Latin word: 'Mohammed', 'Muhammad' -> 'mhmd'."""
     consonants = [c for c in _classes(word) if c.isupper()]
@@ -118,6 +126,7 @@ def skeleton(word: str) -> str:
 LOOSE_CLASS = str.maketrans({"s": "t", "d": "t", "h": "k", "j": "k"})
 
 
+@lru_cache(maxsize=1 << 17)
 def loose_key(key: str) -> str:
     """A coarser key made from a skeleton: 'kdf' (Qaddafi) and 'ksf' (Ghathafi) -> 'ktf'.
     It confuses more names, so the linker weighs a loose-only match by its own, lower rarity."""
@@ -125,9 +134,10 @@ def loose_key(key: str) -> str:
     return "".join(c for i, c in enumerate(merged) if i == 0 or merged[i - 1] != c)
 
 
+@lru_cache(maxsize=1 << 17)
 def phonetic(word: str) -> str:
     """Softer key keeping vowel classes: 'Moath' -> 'muas', 'Mu'adh' -> 'muas'."""
-    classes = _classes(word)
+    classes = list(_classes(word))
     if len(classes) > 2 and classes[-1] == "H" and not classes[-2].isupper():
         classes.pop()
     return "".join(classes).lower()
@@ -204,33 +214,41 @@ def _raw_tokens(name: str) -> list[tuple[str, bool]]:
     with their particles turned into the Latin ones the parser knows."""
     text = unicodedata.normalize("NFKC", BRACKETED.sub(" ", name))
     text = APOSTROPHES.sub("", text)
+    before, comma, after = text.partition(",")
+    if comma and "," not in after and after.strip() and 1 <= len(before.split()) <= 3:
+        text = f"{after} {before}"  # list order "FAMILY, Given Father"
     out: list[tuple[str, bool]] = []
     for token in TOKEN_SPLIT.split(text):
-        if not token:
-            continue
-        if script_of(token) == "arabic":
-            out.extend((t, False) for t in _arabic_token(fold_arabic(token)))
-            continue
-        letters = [c for c in token if c.isalpha()]
-        caps = len(letters) >= 2 and all(c.isupper() for c in letters)
-        out.append((fold_latin(token), caps))
+        if token:
+            out.extend(_token(token))
     return out
 
 
-def _arabic_token(token: str) -> list[str]:
+@lru_cache(maxsize=1 << 17)
+def _token(token: str) -> tuple[tuple[str, bool], ...]:
+    """One written token as parser tokens; cached, as lists repeat their words."""
+    if script_of(token) == "arabic":
+        return tuple((t, False) for t in _arabic_token(fold_arabic(token)))
+    letters = [c for c in token if c.isalpha()]
+    caps = len(letters) >= 2 and all(c.isupper() for c in letters)
+    return ((fold_latin(token), caps),)
+
+
+@lru_cache(maxsize=1 << 16)
+def _arabic_token(token: str) -> tuple[str, ...]:
     if token in AR_PATRONYMIC:
-        return ["bin"]
+        return ("bin",)
     if token in AR_KUNYA:
-        return [AR_KUNYA[token]]
+        return (AR_KUNYA[token],)
     if token == AR_DIN:
-        return ["din"]
+        return ("din",)
     if token.startswith(AR_ABD) and len(token) > len(AR_ABD) + 1:
-        return ["abd", romanize_arabic(token[len(AR_ABD):])]
+        return ("abd", romanize_arabic(token[len(AR_ABD):]))
     if token == AR_ABD:
-        return ["abd"]
+        return ("abd",)
     if token.startswith("ال") and len(token) > 3:
-        return ["al", romanize_arabic(token[2:])]
-    return [romanize_arabic(token)]
+        return ("al", romanize_arabic(token[2:]))
+    return (romanize_arabic(token),)
 
 
 def _strip_glued_article(token: str) -> tuple[str, bool]:
@@ -328,9 +346,9 @@ def parse_name(name: str) -> ParsedName:
     script = script_of(name or "")
     kunya = next((u for u in units if u.kind == "kunya"), None)
     named = [u for u in units if len(u.text) > 1 or u.kind != "name"]
-    # A leading kunya ("Abu Khaled al-Nashmi") is not the given name; a trailing
-    # "ABU TEIR" in capitals is a family name.
-    core = [u for u in named if u is not kunya or (u is named[-1] and u.caps)]
+    # A leading kunya ("Abu Khaled al-Nashmi") is not the given name; a trailing one
+    # ("Faisal Abu Issa", "ABU TEIR") is a family name (a kunya in brackets is dropped).
+    core = [u for u in named if u is not kunya or (u is named[-1] and len(named) > 1)]
     if kunya in core:
         kunya = None
     given = core[0] if core else None
