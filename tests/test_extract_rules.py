@@ -333,3 +333,14 @@ def test_same_day_and_narrative_month_dates():
     record = run(text)
     assert events_of(record, "Nizar Atassi", "arrest")[0]["date"] == "2018-04"
     assert {e["date"] for e in events_of(record, "Nizar Atassi", "deployment")} == {"2012-05", "2012-07"}
+
+
+def test_events_of_relatives_are_not_the_defectors():
+    text = ("Ahmad Sharaf, 24, a former conscript from Kafr Zita who fled to Idlib in 2020, said his brother was "
+            "arrested at a checkpoint on 3 March. Weeks later, his brother's house was demolished.")
+    record = run(text, published="2021-05-01")
+    ahmad = person(record, "Ahmad Sharaf")
+    assert (ahmad["age"], ahmad["origin"]) == (24, "Kafr Zita")
+    kinds = {e["type"] for e in events_of(record, "Ahmad Sharaf")}
+    assert "arrest" not in kinds
+    assert {"escape", "reprisal"} <= kinds

@@ -179,7 +179,7 @@ class Event:
     place: str | None = None
     manner: str | None = None
     evidence: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
-    same_time: bool = False  # "the same day": dated like the person's previous event
+    same_time: str = ""  # "any": "the same day" (the last date of the account); "own": "since" (his last date)
     roughly: bool = False  # "weeks later": only the year of the previous event
     sentence: int = 0  # index of the sentence in the document (paragraph breaks add 1000)
     sequel: bool = False  # "then", "later": after the previous sentence's date, not at it
@@ -190,7 +190,8 @@ SEQUEL = re.compile(r"\b(?:then|later|afterwards|subsequently|after that|eventua
                     r"(?:days?|weeks?|months?|years?)|(?:months|a year|years) later|the (?:next|following) year)\b", I)
 SAME_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:the same (?:day|night|week|month)|that (?:same )?(?:day|night|week)|"
                        r"the next day|a day later|hours later|minutes later|days later|weeks later|a week later|"
-                       r"shortly (?:after|afterwards)|immediately)\b|\bsince\s*[.;]?\s*$", I)
+                       r"shortly (?:after|afterwards)|immediately)\b", I)
+SINCE_THEN = re.compile(r"\bsince(?: then)?\s*[.;]?\s*$", I)  # "has not been seen since": his own last date only
 
 
 def _shift(value: str | None, months: int) -> str | None:
@@ -309,7 +310,7 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                 continue
             if kind == "deployment" and UNIT_DESCRIPTION.search(text, max(0, start - 40), start):
                 continue  # "a battalion stationed near Izraa" describes a unit
-            subject = _subject(persons, start, end, text)
+            subject = _subject(persons, start, end, text, kind)
             if subject is None:
                 continue
             event_kind = kind
@@ -320,7 +321,9 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             left, right = _clause_bounds(text, start)
             _date(event, text, m, shifts, dates, left, right)
             _durations(event, kind, text, start, dates)
-            event.same_time = not event.date and bool(SAME_TIME.search(text, left, right))
+            if not event.date:
+                event.same_time = "any" if SAME_TIME.search(text, left, right) else (
+                    "own" if SINCE_THEN.search(text, left, right) else "")
             event.roughly = bool(ROUGHLY.search(text, left, right))
             event.sequel = bool(SEQUEL.search(text, left, right))
             # Place: the nearest place in the clause; for imprisonment the facility or branch it names.
@@ -369,13 +372,15 @@ UNIT_DESCRIPTION = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+)?(?:battalion|brigade|
 COORDINATION = re.compile(r"\band\b|,|;")
 ACTIVE_VERB = re.compile(r"(?:arrested|detained|abducted|kidnapped|killed|executed|tortured|shot)\b", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|is|are|got|being)\s+(?:\w+\s+)?$", I)
+RELATIVE_AFTER = re.compile(r"(?:['’]s)?\s+(?:(?:eldest|elder|older|younger|youngest|little|twin)\s+)?(?:brothers?|father|sons?|"
+                            r"cousins?|uncle|mother|wife|sisters?|relatives?|nephews?|daughters?|parents)\b", I)
 OTHER_SUBJECT = re.compile(r"\b(?:she|they|it|She|They|It)\s+(?:\w+\s+)?$")
 PLURAL_SUBJECT = re.compile(r"\b(?:they|we)\b|\b\d[\d,]*\s+(?:of\s+them|of\s+whom|[a-z]+s)\b|\bof (?:them|whom)\b|"
                             r"\b(?:said|says|told|added|claimed|explained|recalled|noted)\b(?! (?:he|she)\b)|\b(?:soldiers|officers|defectors|members|elements|people|persons|men|others|"
                             r"families|these|many|fighters|troops)\s+(?:\w+\s+)?(?:were|are|have|had|was|will|would|could)\b", I)
 
 
-def _subject(persons: list, start: int, end: int, text: str) -> int | None:
+def _subject(persons: list, start: int, end: int, text: str, kind: str = "") -> int | None:
     """The person a trigger is about: nearest mention before it in the clause, else right after it.
 
     A mention is passed over when another, plural subject stands between it and the
@@ -396,6 +401,15 @@ def _subject(persons: list, start: int, end: int, text: str) -> int | None:
     before = [p for p in usable if left <= p.start <= start and p.end <= end]
     if before:
         chosen = before[-1]
+        relative = RELATIVE_AFTER.match(text, chosen.end) if kind != "reprisal" else None
+        while relative:
+            if re.fullmatch(r"[^,;]{0,14}", text[relative.end():start]):
+                return None  # "his brother was arrested": it happened to a relative
+            before.pop()  # "because his parents live in Hama, bribed": look further back
+            if not before:
+                return None
+            chosen = before[-1]
+            relative = RELATIVE_AFTER.match(text, chosen.end)
         gap = text[chosen.end:start]
         if PLURAL_SUBJECT.search(gap) or (chosen.kind == "pronoun" and len(gap) > 150):
             return None

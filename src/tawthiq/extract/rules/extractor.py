@@ -26,7 +26,7 @@ from .places import find_places
 LATIN = re.compile(r"[A-Za-z]")
 ORIGIN_LINK = re.compile(
     r"^(?:['’]s\s+(?:home\s*)?(?:town|village|city)\s+(?:of\s+|in\s+)(?:the\s+)?(?:\w+\s+)?|"
-    r",?\s*(?:(?:a|an)\s+(?:\d{1,2}[- ]years?[- ]old\s+)?(?:[\w-]+\s+){0,3}?|\d{1,2}(?:[- ]years?[- ]old)?,?\s+)?"
+    r",?\s*(?:\d{1,2}(?:[- ]years?[- ]old)?,?\s+)?(?:(?:a|an)\s+(?:\d{1,2}[- ]years?[- ]old\s+)?(?:[\w-]+\s+){0,3}?)?"
     r"(?:(?:is|was|comes|came)\s+(?:originally\s+)?)?(?:from|native of|hails from|originally from)\s+(?:the\s+)?(?:(?:town|village|city|countryside|province|governorate|"
     r"district|region)\s+of\s+(?:the\s+)?)?(?:(?:north|south|east|west)\w*\s+)?(?:countryside\s+of\s+)?)$")
 # "X, 26, from Qara," with a town no gazetteer knows.
@@ -210,7 +210,7 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
         if not event.date and previous and (event.same_time or (event.sentence - previous[1] == 1 and not event.sequel)):
             # "the same day", "since", or the next sentence of a dated account: the same time.
             event.date = previous[0][:4] if event.roughly else previous[0]
-        elif not event.date and event.same_time and document_last:
+        elif not event.date and event.same_time == "any" and document_last:
             event.date = document_last  # "In the same week the body of X was returned"
         if event.date:
             last_date[event.subjects[0]] = (event.date, event.sentence)
