@@ -344,3 +344,16 @@ def test_events_of_relatives_are_not_the_defectors():
     kinds = {e["type"] for e in events_of(record, "Ahmad Sharaf")}
     assert "arrest" not in kinds
     assert {"escape", "reprisal"} <= kinds
+
+
+def test_coordinated_subjects_share_one_event():
+    text = ("First Lieutenant Yahya Khoury, Sergeant Adel Hakim al-Masri and Private Nour Shaheen were arrested in "
+            "Douma in September 2018. In May 2021, the families of Khoury and al-Masri received death certificates. "
+            "A fourth man, whom we call Samer because he fears for his relatives, was released.")
+    record = run(text)
+    ids = {p["name"]: p["id"] for p in record["persons"]}
+    [arrest] = [e for e in record["events"] if e["type"] == "arrest"]
+    assert set(arrest["subjects"]) == {ids["Yahya Khoury"], ids["Adel Hakim al-Masri"], ids["Nour Shaheen"]}
+    [notice] = [e for e in record["events"] if e["type"] == "death_notification"]
+    assert set(notice["subjects"]) == {ids["Yahya Khoury"], ids["Adel Hakim al-Masri"]}
+    assert person(record, "Samer")["pseudonym"] is True

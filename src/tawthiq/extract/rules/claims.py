@@ -91,6 +91,8 @@ CATEGORIES = [
     ("escape", re.compile(r"\bfled\b|\bescaped\b|\blive in (?:a |the )?(?:\w+ )?camps?\b", re.I)),
 ]
 BACKGROUND = re.compile(r"\b(?:after|before|since|following|until|without)\s+(?:the\s+|being\s+|their\s+|his\s+|having\s+)?$", re.I)
+RELATIVE_START = re.compile(r"\s*,?\s*(?:who|that|which|whose)\b(?:\s+(?:had|have|has|were|was)\b)?", re.I)
+MAIN_VERB = re.compile(r"\b(?:have|has|had|were|was|are|is|remain|remained)\b", re.I)
 RELATIVE = re.compile(r"\b(?:who|that|which)\s+(?!they\b|he\b|she\b|it\b|we\b)(?:had\s+|have\s+|has\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 OUTCOME = re.compile(r"\bonly to be\s+(?:\w+\s+)?$", re.I)
 ATTRIBUTION = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?(?P<src>(?:[\w’'-]+\s+){0,6}?[\w’'-]+?)(?=[,.;:]|\s+(?:in|during|following|since|who|which)\b|$)", re.I)
@@ -138,12 +140,23 @@ def words_to_number(text: str) -> int | None:
     return total + current
 
 
+def _relative_clause(text: str, pop_end: int) -> tuple[int, int]:
+    """The span of a relative clause right after the population ("who returned under the settlement"),
+    up to the main verb ("have died"); (0, 0) when there is none."""
+    m = RELATIVE_START.match(text, pop_end)
+    if not m:
+        return 0, 0
+    main = MAIN_VERB.search(text, m.end(), m.end() + 200)
+    return m.start(), (main.start() if main else m.end())
+
+
 def _category(text: str, start: int, end: int, pop_end: int, inside: bool = False) -> str | None:
     """The violation word nearest the figure in its clause (outside the population noun)."""
     left = max(text.rfind(";", max(0, start - 200), start), text.rfind(". ", max(0, start - 200), start), start - 201) + 1
     right = text.find(";", end, pop_end + 200)
     right = min(len(text), pop_end + 200) if right == -1 else right
     best = None
+    clause = _relative_clause(text, pop_end)
     for name, pattern in CATEGORIES:
         for m in pattern.finditer(text, left, right):
             if start <= m.start() < pop_end and name != "body_handover" and not inside:
@@ -156,7 +169,7 @@ def _category(text: str, start: int, end: int, pop_end: int, inside: bool = Fals
                 distance += 400  # "killed after being conscripted", "disappeared since the Reconciliation"
             elif OUTCOME.search(context):
                 distance = 0  # "conscripted ... only to be forcibly disappeared"
-            elif m.start() >= pop_end and RELATIVE.search(text, pop_end, m.start()):
+            elif clause[0] <= m.start() < clause[1] or (m.start() >= pop_end and RELATIVE.search(text, pop_end, m.start())):
                 distance += 150  # "defectors who signed settlements ... have been arrested": who they are
             if best is None or distance < best[0]:
                 best = (distance, name)

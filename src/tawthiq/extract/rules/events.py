@@ -102,7 +102,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                            r"\bdeath certificate\b|\bnotified that (?:he|she) (?:had )?died\b|"
                            r"\b(?:was|were)\s+(?:told|informed|notified)\b[^.;]{0,80}?\bthat\b[^.;]{0,60}?\b(?:had\s+)?died\b|"
                            r"\binformed\s+(?:them|the family|his family|her family)\s+that\b[^.;]{0,40}?\bdied\b|"
-                           r"\bdeath\s+(?:record|notice|notification|certificate)\b|"
+                           r"\bdeath\s+(?:record|notice|notification|certificate)s?\b|"
                            r"\b(?:family|relatives)\s+(?:was\s+|were\s+)?(?:informed|notified)\s+(?:by|on|in|that)\b", I),
     ("body_handover", r"\b(?:delivered|handed over|returned|received|handed)\s+(?:[\w’'-]+\s+){0,4}?(?:body|remains|corpse)\b|"
                       r"\b(?:body|corpse|remains)\b[^.;]{0,80}?\b(?:was|were)\s+(?:delivered|handed|returned)\b|"
@@ -310,14 +310,14 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                 continue
             if kind == "deployment" and UNIT_DESCRIPTION.search(text, max(0, start - 40), start):
                 continue  # "a battalion stationed near Izraa" describes a unit
-            subject = _subject(persons, start, end, text, kind)
-            if subject is None:
+            subjects = _subjects(persons, start, end, text, kind)
+            if not subjects:
                 continue
             event_kind = kind
             if kind == "service" and m.group().lower().startswith("join") and any(
                     start <= o.start < end and org_kinds.get(o.key, ("", ""))[0] == "armed_group" for o in orgs):
                 event_kind = "joined_group"  # "joined the Northern Shield Brigade, a rebel group"
-            event = Event(event_kind, [subject])
+            event = Event(event_kind, subjects)
             left, right = _clause_bounds(text, start)
             _date(event, text, m, shifts, dates, left, right)
             _durations(event, kind, text, start, dates)
@@ -349,13 +349,13 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             events.append(event)
             if kind == "death" and event.place and PRISON.search(event.place) and m.group().lower().startswith("died") \
                     and DIED_IN.match(text, end):
-                events.append(Event("imprisonment", [subject], place=event.place, evidence=list(event.evidence)))
+                events.append(Event("imprisonment", subjects, place=event.place, evidence=list(event.evidence)))
             if kind in IMPLIES_DEATH:
-                events.append(Event("death", [subject], manner="unknown", evidence=list(event.evidence)))
+                events.append(Event("death", subjects, manner="unknown", evidence=list(event.evidence)))
     if label_type and not any(e.type == label_type for e in events):
-        subject = _subject(persons, label.end(), label.end(), text)
-        if subject is not None:
-            event = Event(label_type, [subject])
+        subjects = _subjects(persons, label.end(), label.end(), text)
+        if subjects:
+            event = Event(label_type, subjects)
             value_dates = [d for d in dates if d.value and d.start >= label.end()]
             event.date = value_dates[0].value if value_dates else None
             event.agents = [o.key for o in orgs if o.start >= label.end()][:2]
@@ -372,6 +372,7 @@ UNIT_DESCRIPTION = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+)?(?:battalion|brigade|
 COORDINATION = re.compile(r"\band\b|,|;")
 ACTIVE_VERB = re.compile(r"(?:arrested|detained|abducted|kidnapped|killed|executed|tortured|shot)\b", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|is|are|got|being)\s+(?:\w+\s+)?$", I)
+COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:the\s+)?(?:[A-Z][\w.]+\s+){0,2})?")
 RELATIVE_AFTER = re.compile(r"(?:['’]s)?\s+(?:(?:eldest|elder|older|younger|youngest|little|twin)\s+)?(?:brothers?|father|sons?|"
                             r"cousins?|uncle|mother|wife|sisters?|relatives?|nephews?|daughters?|parents)\b", I)
 OTHER_SUBJECT = re.compile(r"\b(?:she|they|it|She|They|It)\s+(?:\w+\s+)?$")
@@ -380,7 +381,22 @@ PLURAL_SUBJECT = re.compile(r"\b(?:they|we)\b|\b\d[\d,]*\s+(?:of\s+them|of\s+who
                             r"families|these|many|fighters|troops)\s+(?:\w+\s+)?(?:were|are|have|had|was|will|would|could)\b", I)
 
 
-def _subject(persons: list, start: int, end: int, text: str, kind: str = "") -> int | None:
+def _subjects(persons: list, start: int, end: int, text: str, kind: str = "") -> list[int]:
+    """The subject and the names coordinated with it: "X, Y and Z were arrested" -> [X, Y, Z]."""
+    chosen = _subject(persons, start, end, text, kind)
+    if chosen is None:
+        return []
+    found = [chosen]
+    if chosen.kind == "name":
+        names = [p for p in persons if p.kind == "name" and p.end <= chosen.start]
+        current = chosen
+        while names and COORDINATED.fullmatch(text, names[-1].end, current.start):
+            current = names.pop()
+            found.insert(0, current)
+    return list(dict.fromkeys(p.pid for p in found))
+
+
+def _subject(persons: list, start: int, end: int, text: str, kind: str = ""):
     """The person a trigger is about: nearest mention before it in the clause, else right after it.
 
     A mention is passed over when another, plural subject stands between it and the
@@ -391,11 +407,11 @@ def _subject(persons: list, start: int, end: int, text: str, kind: str = "") -> 
     usable = [p for p in persons if p.kind != "modifier"]
     inside = [p for p in usable if start < p.start < end and p.kind == "name"]
     if inside:
-        return inside[0].pid  # "delivered X's body", "saw X in Sednaya Prison"
+        return inside[0]  # "delivered X's body", "saw X in Sednaya Prison"
     if ACTIVE_VERB.match(text, start) and not PASSIVE_BEFORE.search(text, max(0, start - 12), start):
         objects = [p for p in usable if end <= p.start < min(right, end + 60) and p.kind == "name"]
         if objects:
-            return objects[0].pid  # "arrested his eldest son, Khaled X": the one it happened to
+            return objects[0]  # "arrested his eldest son, Khaled X": the one it happened to
     if OTHER_SUBJECT.search(text, max(0, start - 20), start):
         return None  # "before she died", "they arrested ..."
     before = [p for p in usable if left <= p.start <= start and p.end <= end]
@@ -413,8 +429,8 @@ def _subject(persons: list, start: int, end: int, text: str, kind: str = "") -> 
         gap = text[chosen.end:start]
         if PLURAL_SUBJECT.search(gap) or (chosen.kind == "pronoun" and len(gap) > 150):
             return None
-        return chosen.pid
+        return chosen
     after = [p for p in usable if start < p.start < min(right, end + 60)]
     if after:
-        return after[0].pid
+        return after[0]
     return None

@@ -259,13 +259,11 @@ def _assemble(record, text, persons: PersonRegistry, orgs: OrgRegistry, events, 
     kept = [p for p in persons.persons if p.merged_into is None and p.name]
     pid_to_id = {p.pid: f"p{i + 1}" for i, p in enumerate(kept)}
     for event in events:
-        person = persons.get(event.subjects[0])
-        if event.type == "defection":
-            person.roles.add("defector")
-        elif event.type in VICTIM_EVENTS:
-            person.roles.add("victim")
-        elif event.type == "joined_group" and "commander" not in person.roles:
-            pass
+        for pid in event.subjects:
+            if event.type == "defection":
+                persons.get(pid).roles.add("defector")
+            elif event.type in VICTIM_EVENTS:
+                persons.get(pid).roles.add("victim")
     for person in kept:
         if pseudonym_notice and "source" in person.roles:
             person.pseudonym = True

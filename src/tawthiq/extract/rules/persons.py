@@ -68,6 +68,7 @@ TITLE_BEFORE = re.compile(r"(?:\b(?P<title>Vice President|Prime Minister|Preside
                           r"nephew|mother|wife|friend|colleague|witness|survivor)|"
                           r"\b(?P<named>named|called|nicknamed|known as|name,|name is|pseudonym|identified as|identified only as|"
                           r"goes by|go by|case of|story of|ask(?:ed)? to be called|gave (?:his|her) name as|identified himself as|"
+                          r"(?:whom|who) we (?:call|have called|are calling|will call)|we (?:call|will call) (?:him|her)|"
                           r"identified herself as|calls himself|called himself))\s+$")
 SPEECH_VERBS = (r"says|said|told|tells|adds|added|recalled|recalls|explains|explained|notes|noted|stated|states|"
                 r"confirmed|confirms|reported|reports|claimed|claims|cautioned|cautions|recounted|recounts|"
@@ -129,7 +130,8 @@ ZERO_SUBJECT = re.compile(rf"(?:{FIELD_LABEL})?(?:{ZERO_VERBS})\s+(?:in|on|from|
                           rf"during|since|and|as|his|her|a|an|the|\d)\b|{FIELD_LABEL}(?:[a-z\d]|(?:January|February|March|April|May|June|"
                           rf"July|August|September|October|November|December)\b)")
 PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family|[Tt]he body(?! of))\b")
-PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|gave (?:his|her) name as|calls himself|called himself|not (?:his|her) real name|identified as|identified only as|"
+PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|gave (?:his|her) name as|calls himself|called himself|"
+                              r"whom we call|who we call|we (?:will )?call (?:him|her)|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
 PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
                              r"a nom de guerre|an alias)", re.I)
