@@ -61,7 +61,8 @@ TITLES = {"President": "official", "Vice President": "official", "Prime Minister
           "Ms.": "other", "Imam": "other", "Judge": "official", "Governor": "official", "Commander": "commander",
           "Director": "official", "Chief": "official"}
 LEADING_TITLES = {"Sheikh", "Shaikh", "Sheikha", "Hajji", "Hajj", "Haji", "Ustaz", "Mullah"}
-TITLE_BEFORE = re.compile(r"(?:\b(?P<title>Vice President|Prime Minister|President|Minister|Sheikh|Hajj|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Imam|Judge|Governor)|"
+TITLE_BEFORE = re.compile(r"(?:\b(?P<title>Vice President|Prime Minister|President|Minister|Sheikh|Hajj|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Imam|Judge|Governor|"
+                          r"(?:Governor|Minister|Director|Head|Mayor|Chief|Commander|Minister of [A-Z]\w+) of (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?)|"
                           r"\b(?P<role>commander|leader|head|chief|spokesman|spokesperson|spokeswoman|activist|journalist|"
                           r"analyst|researcher|lawyer|defector|dissident|officer|soldier|conscript|detainee|founder|"
                           r"director|official|photographer|doctor|nurse|pilot|emir|brother|father|son|cousin|uncle|"
@@ -204,6 +205,7 @@ class PersonRegistry:
         self.focus: int | None = None
         self.cataphora: int | None = None  # "an officer who ..." named only in the next sentence
         self.narrator: int | None = None  # "About the witness: X, 30, ...": the "I" of a testimony
+        self.unclaimed: dict[str, str] = {}  # last name -> a full name seen without a cue to be a person
 
     def get(self, pid: int) -> Person:
         person = self.persons[pid]
@@ -356,7 +358,12 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             if not accept and not multi and (speech or apposition):
                 accept = True
             if not accept:
+                if multi:
+                    registry.unclaimed[norm_name(words[-1])] = cand.text
                 continue
+            if not multi and norm_name(cand.text) in registry.unclaimed:
+                # "Governor of Hama Mohammad Tareq X inaugurated ... X said": the full name seen before.
+                cand = Candidate(cand.start, cand.end, registry.unclaimed.pop(norm_name(cand.text)))
             # "the 30-year-old sergeant, who asked to use only his first name, Bilal": name the focus.
             if named and registry.focus is not None and registry.get(registry.focus).name is None:
                 person = registry.get(registry.focus)
@@ -394,7 +401,9 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         if speech:
             person.roles.add("source")
         if title and title.group("title"):
-            person.roles.add(TITLES.get(title.group("title").rstrip("."), "other"))
+            head = title.group("title").split()[0].rstrip(".")
+            person.roles.add(TITLES.get(title.group("title").rstrip("."), "commander" if head == "Commander" else
+                                        "official" if " of " in title.group("title") else "other"))
         if title and title.group("role") in ("commander", "leader", "head", "chief", "emir"):
             person.roles.add("commander")
         _add_evidence(person, text, offset, cand.start, cand.end)
