@@ -308,4 +308,15 @@ def _assemble(record, text, persons: PersonRegistry, orgs: OrgRegistry, events, 
             "evidence": [_quote(text, span) for span in claim.evidence],
             "key": f"claim|{claim.category}|{claim.quantity}|{claim.evidence[0][0]}",
         })
+    _unique_keys(record)
     return record
+
+
+def _unique_keys(record: dict) -> None:
+    """Two items of one kind never share a key (two namesakes in one document): '#2', '#3' on repeats."""
+    for kind in ("persons", "organizations", "events", "claims"):
+        seen: dict[str, int] = {}
+        for item in record[kind]:
+            count = seen[item["key"]] = seen.get(item["key"], 0) + 1
+            if count > 1:
+                item["key"] = f"{item['key']}#{count}"

@@ -203,6 +203,15 @@ def find_orgs(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]], re
                 add(start, end, f"pat:{surface.lower()}", surface, "army", "government")
                 continue
             add(start, end, f"pat:{surface.lower()}", surface, kind, side)
+    # A header in capitals ("ORONTES VALLEY DOCUMENTATION GROUP"): the name in its usual case.
+    if len(text) < 90 and text.isupper() and not mentions and len(text.title()) == len(text):
+        titled = text.title()
+        for pattern in (NGO, MEDIA):
+            for m in pattern.finditer(titled):
+                start, end = m.span("name")
+                if len(m.group("name").split()) >= 2 and free(start, end):
+                    add(start, end, f"pat:{m.group('name').lower()}", m.group("name"), "ngo" if pattern is NGO else "media",
+                        "other")
     # "X, which became known as Y" / "X (later renamed Y)"
     ordered = sorted(mentions, key=lambda mm: mm.start)
     for first, second in zip(ordered, ordered[1:]):
