@@ -67,7 +67,8 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
     text = text or ""
     if not text.strip():
         return record
-    if not LATIN.search(text) or (language == "ar") or script_of(text) == "arabic":
+    # The text decides, not the metadata: a mislabelled English report still gets the English rules.
+    if not LATIN.search(text) or script_of(text) == "arabic":
         return arabic.extract(text, record)
     pub = parse_published(published)
     gaz = load()
