@@ -48,7 +48,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
     ("escape", r"\b(?:fled|escaped|smuggled|made (?:his|her|their) way)\s+(?:\w+\s+)?(?:in)?to\b|\bcrossed (?:the border )?into\b|"
                r"\barrived in\s+(?:Turkey|Jordan|Lebanon|Iraq|the liberated|opposition|rebel)|\bbound for\b|"
                r"\breached (?:the )?(?:liberated|opposition|free|rebel)|\breached the (?:Turkish|Jordanian|Lebanese|Iraqi) border\b|"
-               r"\bcrossed the (?:Turkish|Jordanian|Lebanese|Iraqi) border\b|"
+               r"\bcrossed the (?:Turkish|Jordanian|Lebanese|Iraqi) border\b|\bleft Syria\b|\bfled (?:the country|Syria)\b|"
                r"\b(?:lives|lived|living|resides|resided|settled)\s+in\s+(?:Turkey|Jordan|Lebanon|Iraq|Germany|Europe|Sweden|"
                r"France|the Netherlands|Austria|Egypt|Gaziantep|Istanbul|Reyhanli|Antakya|Hatay|Kilis|Urfa|Amman|Irbid|"
                r"Mafraq|Beirut|Arsal|Erbil|the Zaatari|Zaatari|the camp|a camp)\b", 0),
@@ -129,7 +129,7 @@ KEYWORDS = {
                    "frontline", "front line", "front"),
     "defection_attempt": ("defect", "tried", "attempted", "trying"),
     "defection": ("defect", "desert", "split from", "fleeing", "walked away", "walked out", "abandoned", "left"),
-    "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached", "lives", "lived",
+    "escape": ("fled", "escaped", "smuggled", "made", "crossed", "arrived", "bound for", "reached", "lives", "lived", "left syria",
                "living", "resid", "settled in"),
     "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent", "fight"),
     "left_group": ("leav", "left", "quit"),
@@ -340,6 +340,11 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             agents = [o.key for o in orgs if left <= o.start < right]
             if event_kind in ("joined_group", "left_group"):
                 agents = [k for k in agents if org_kinds.get(k, ("", ""))[0] == "armed_group"]
+            elif event_kind in ("defection", "defection_attempt", "service", "deployment", "conscription", "promotion",
+                                "graduation"):
+                agents = [k for k in agents if org_kinds.get(k, ("", ""))[1] == "government"]
+            elif event_kind == "escape":
+                agents = []
             elif kind in ("arrest", "imprisonment", "torture", "enforced_disappearance"):
                 agents = [k for k in agents if org_kinds.get(k, ("", ""))[1] != "opposition" or kind == "arrest"]
             event.agents = list(dict.fromkeys(agents))[:3]
@@ -352,6 +357,22 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                 events.append(Event("imprisonment", subjects, place=event.place, evidence=list(event.evidence)))
             if kind in IMPLIES_DEATH:
                 events.append(Event("death", subjects, manner="unknown", evidence=list(event.evidence)))
+    # "joined the SDF", "left Ahrar al-Sham": any armed group the sentence names.
+    for org in orgs:
+        if org_kinds.get(org.key, ("", ""))[0] != "armed_group":
+            continue
+        for kind, pattern in (("joined_group", JOIN_BEFORE), ("left_group", LEAVE_BEFORE)):
+            m = pattern.search(text, max(0, org.start - 30), org.start)
+            if not m or any(e.type == kind and e.evidence[0][0] - offset <= m.start() <= e.evidence[0][1] - offset
+                            for e in events):
+                continue
+            subjects = _subjects(persons, m.start(), m.end(), text, kind)
+            if subjects:
+                event = Event(kind, subjects, agents=[org.key])
+                left, right = _clause_bounds(text, m.start())
+                _date(event, text, m, [], dates, left, right)
+                event.evidence.append(tuple(x + offset for x in quote_span(text, m.start(), org.end)))
+                events.append(event)
     if label_type and not any(e.type == label_type for e in events):
         subjects = _subjects(persons, label.end(), label.end(), text)
         if subjects:
@@ -372,6 +393,8 @@ UNIT_DESCRIPTION = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+)?(?:battalion|brigade|
 COORDINATION = re.compile(r"\band\b|,|;")
 ACTIVE_VERB = re.compile(r"(?:arrested|detained|abducted|kidnapped|killed|executed|tortured|shot)\b", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|is|are|got|being)\s+(?:\w+\s+)?$", I)
+JOIN_BEFORE = re.compile(r"\bjoin(?:ed|ing|s)?\s+(?:the\s+)?(?:ranks\s+of\s+(?:the\s+)?)?$", I)
+LEAVE_BEFORE = re.compile(r"\b(?:left|quit|leaving|leave|split from|broke with)\s+(?:the\s+)?$", I)
 COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:the\s+)?(?:[A-Z][\w.]+\s+){0,2})?")
 RELATIVE_AFTER = re.compile(r"(?:['’]s)?\s+(?:(?:eldest|elder|older|younger|youngest|little|twin)\s+)?(?:brothers?|father|sons?|"
                             r"cousins?|uncle|mother|wife|sisters?|relatives?|nephews?|daughters?|parents)\b", I)

@@ -21,7 +21,8 @@ from functools import lru_cache
 from .gazetteers import Entry
 from .pipeline import quote_span
 
-TOKEN = r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz])-)?(?:[A-Z][a-z]+(?:['’][A-Z][a-z]+)?|[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+)(?:-[A-Za-z][a-z]+)*"
+TOKEN = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz])-)?(?:[A-Z][a-z]*(?:['’](?!s\b)[A-Za-z]+)*[a-z]|[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+)"
+         r"(?:-[A-Za-z][a-z]*(?:['’](?!s\b)[a-z]+)*)*")
 CONNECTOR = r"(?:bin|ibn|bint|ben|al|el|Al|El|abu|Abu|Umm|umm|de|van|von)"
 NAME = re.compile(rf"(?<![\w-]){TOKEN}(?:\s+(?:{CONNECTOR}\s+)?{TOKEN}){{0,5}}")
 TOKEN_RE = re.compile(TOKEN)
