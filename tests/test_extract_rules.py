@@ -357,3 +357,18 @@ def test_coordinated_subjects_share_one_event():
     [notice] = [e for e in record["events"] if e["type"] == "death_notification"]
     assert set(notice["subjects"]) == {ids["Yahya Khoury"], ids["Adel Hakim al-Masri"]}
     assert person(record, "Samer")["pseudonym"] is True
+
+
+def test_named_armed_groups_apostrophes_and_header_organisations():
+    text = ("HAMA VALLEY DOCUMENTATION GROUP\n\nSergeant Ma'moun Sa'eed al-Hallaq defected in 2013 and joined the SDF "
+            "in 2016. He left the SDF in 2019.")
+    record = run(text)
+    orgs = {o["name"]: o for o in record["organizations"]}
+    assert orgs["Hama Valley Documentation Group"]["kind"] == "ngo"
+    name = "Ma'moun Sa'eed al-Hallaq"
+    assert person(record, name)["rank"] == "sergeant"
+    [joined] = events_of(record, name, "joined_group")
+    assert (joined["date"], joined["agents"]) == ("2016", [orgs["SDF"]["id"]])
+    assert events_of(record, name, "left_group")[0]["date"] == "2019"
+    [defection] = events_of(record, name, "defection")
+    assert defection["agents"] == []  # the SDF is not what he defected from
