@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from tawthiq.text import fold_arabic
 
@@ -116,6 +117,22 @@ QUALIFIERS = [("more_than", f(r"أكثر من\s+$")), ("at_least", f(r"^\s*(?:\S
               ("about", f(r"(?:حوالي|نحو|قرابة|ما يقارب)\s+$")), ("fewer_than", f(r"أقل من\s+$"))]
 
 
+@lru_cache(maxsize=1)
+def _lookups():
+    """The Arabic spellings of the gazetteers (folded), and one pattern each for ranks, organisations, places."""
+    ranks, orgs, places = {}, {}, {}
+    for key, entry in load().lookup.items():
+        if not all(ARABIC.search(w) for w in key):
+            continue
+        phrase = " ".join(key).translate(SINGLE)
+        {"rank": ranks, "organization": orgs}.get(entry.category, places)[phrase] = entry
+
+    def pattern(name, words):
+        return re.compile(rf"(?<!\S)[وبل]?(?P<{name}>" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?!\S)")
+
+    return ranks, orgs, pattern("rank", ranks), pattern("org", orgs), pattern("place", places)
+
+
 def _date_value(m: re.Match, published: date | None) -> str | None:
     year = m.group("year") or m.group("year2") or m.group("year3")
     if m.group("month"):
@@ -132,19 +149,10 @@ def _date_value(m: re.Match, published: date | None) -> str | None:
 
 def extract(text: str, record: dict) -> dict:
     """Fill `record` (an empty extraction record) from an Arabic text."""
-    gaz = load()
     published = parse_published(record["document"].get("published"))
     folded = Folded(text)
     ft = folded.text
-    ranks, orgs, places = {}, {}, {}
-    for key, entry in gaz.lookup.items():
-        if not all(ARABIC.search(w) for w in key):
-            continue
-        phrase = " ".join(key).translate(SINGLE)
-        {"rank": ranks, "organization": orgs}.get(entry.category, places)[phrase] = entry
-    rank_re = re.compile(r"(?<!\S)[وبل]?(?P<rank>" + "|".join(sorted(map(re.escape, ranks), key=len, reverse=True)) + r")(?!\S)")
-    org_re = re.compile(r"(?<!\S)[وبل]?(?P<org>" + "|".join(sorted(map(re.escape, orgs), key=len, reverse=True)) + r")(?!\S)")
-    place_re = re.compile(r"(?<!\S)[وبل]?(?P<place>" + "|".join(sorted(map(re.escape, places), key=len, reverse=True)) + r")(?!\S)")
+    ranks, orgs, rank_re, org_re, place_re = _lookups()
     persons: list[dict] = []
     org_items: dict[str, dict] = {}
     events: list[dict] = []

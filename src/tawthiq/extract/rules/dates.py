@@ -42,7 +42,7 @@ NEEDS = {"iso": "digit", "dmy_num": "digit", "mdy": "digit", "dmy": "digit", "my
 PATTERNS = [
     # 2013-01-25 and 25/01/2013 (day first, as written in the region)
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
-    ("dmy_num", re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")),
+    ("dmy_num", re.compile(r"\b(?P<day>[0-3]?\d)([/.])(?P<month>[01]?\d)\2(?P<year>(?:19|20)\d\d)\b")),
     ("mdy", re.compile(rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b")),
     ("dmy", re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}\b")),
     ("my", re.compile(rf"\b{MONTH},?\s+(?:of\s+)?{YEAR}\b")),
