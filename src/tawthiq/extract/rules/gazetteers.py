@@ -46,11 +46,11 @@ def _rows(filename: str):
 
 @dataclass
 class Gazetteer:
+    """Every gazetteer spelling as a token-tuple key, with the set of key prefixes for early exits."""
+
     lookup: dict[tuple[str, ...], Entry]
     prefixes: set[tuple[str, ...]]
-    governorates: dict[str, Entry]  # canonical name -> entry
-    places: dict[str, Entry]
-    rank_words: frozenset[str]  # every word of an English rank variant
+    places: dict[str, Entry]  # canonical town name -> entry (its governorate as parent)
 
     def add(self, variant: str, entry: Entry) -> None:
         words = WORD.findall(variant)
@@ -100,15 +100,11 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
     """Read every data file once per process."""
-    gaz = Gazetteer({}, set(), {}, {}, frozenset())
-    rank_words: set[str] = set()
+    gaz = Gazetteer({}, set(), {})
     for rank, english, *arabic in _rows("ranks.tsv"):
         entry = Entry("rank", rank)
         for variant in english.split("|") + (arabic[0].split("|") if arabic else []):
             gaz.add(variant, entry)
-        for variant in english.split("|"):
-            rank_words.update(WORD.findall(variant))
-    gaz.rank_words = frozenset(rank_words)
     for name, kind, side, variants in _rows("organizations.tsv"):
         entry = Entry("organization", name, kind=kind, side=side)
         for variant in [name] + variants.split("|"):
@@ -119,7 +115,6 @@ def load() -> Gazetteer:
             gaz.add(variant, entry)
     for name, variants in _rows("governorates.tsv"):
         entry = Entry("governorate", name, parent=name)
-        gaz.governorates[name] = entry
         for variant in [name] + variants.split("|"):
             gaz.add(variant, entry)
     for name, governorate, variants in _rows("places.tsv"):
