@@ -52,10 +52,13 @@ def _filtered(request):
     f = {k: request.GET.get(k, "").strip() for k in ("q", "rank", "origin", "status", "unit", "event")}
     records = access.visible_persons(user)
     if f["q"]:
-        key = fold(f["q"])
-        persons = persons.filter(pk__in=_clusters_of(records.filter(
-            Q(name__icontains=f["q"]) | Q(names__name__icontains=f["q"]) | Q(names__normalized__contains=key)
-        )))
+        # Two plain scans (records' own names, then every spelling), no join between them.
+        spellings = access.only_visible(user, M.PersonName.objects.filter(
+            Q(name__icontains=f["q"]) | Q(normalized__contains=fold(f["q"]))), "person")
+        persons = persons.filter(
+            Q(pk__in=_clusters_of(records.filter(name__icontains=f["q"])))
+            | Q(pk__in=spellings.annotate(cluster=Coalesce("person__canonical_id", "person_id")).values("cluster"))
+        )
     if f["rank"]:
         persons = persons.filter(pk__in=_clusters_of(records.filter(rank=f["rank"])))
     if f["origin"]:
