@@ -44,6 +44,9 @@ POPULATION = (r"(?:[\w’'-]+\s+){0,4}?(?:people|persons|men|women|children|civi
               r"journalists|doctors|medics|nurses|lawyers|judges|clerics|teachers|engineers|"
               r"privates|volunteers|reservists|others|of them|of whom|of those|of these|arrests|killings|deaths|defections|"
               r"disappearances|executions|abductions|detentions|reprisals|notifications|payments)\b")
+POPULATION_AFTER = re.compile(rf"[\"”’']?\s+(?:of\s+)?(?P<pop>{POPULATION})", re.I)
+ONE_OF_AFTER = re.compile(r"\s+(?:from|in|of|who)\b")
+COMPANIONS = re.compile(r"\s+of\s+(?:his|her)\b")
 EVENT_NOUN = re.compile(r"(?:operations|cases|arrests|killings|deaths|defections|disappearances|executions|abductions|"
                         r"detentions|reprisals|notifications|payments|of these|of those)$")
 # When nothing happens to them in the clause, who they are says what the figure counts.
@@ -209,7 +212,7 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
             continue
         if NOT_A_CLAIM_AFTER.match(text, end) or NOT_A_CLAIM_BEFORE.search(text, max(0, num_start - 20), num_start):
             continue
-        if re.match(r"^[-–]\w", text[end:]) or (num_start > 0 and text[num_start - 1] in "-/"):
+        if text[end:end + 1] in ("-", "–") or (num_start > 0 and text[num_start - 1] in "-/"):
             continue
         vague = m.group("vague")
         if vague:
@@ -221,21 +224,21 @@ def find_claims(text: str, offset: int, dates: list, places: list, date_spans: l
                 continue
             high = None
             qualifier = next((name for name, _ in QUALIFIERS if qualifier_match and qualifier_match.group(name)), "exact")
-            between = RANGE.match(text, end) if re.search(r"\bbetween\s+$", text[max(0, num_start - 9):num_start], re.I) else None
+            between = RANGE.match(text, end) if text[max(0, num_start - 9):num_start].lower().rstrip().endswith("between") else None
             if between:
                 high, qualifier, end = words_to_number(between.group("high")), "about", between.end()
                 done = end
-        population = re.match(rf"[\"”’']?\s+(?:of\s+)?(?P<pop>{POPULATION})", text[end:], re.I)
+        population = POPULATION_AFTER.match(text, end)
         number_of = NUMBER_OF.search(text, max(0, num_start - 320), num_start)
-        one_of = ONE_OF.search(text, max(0, start - 10), start) and re.match(r"\s+(?:from|in|of|who)\b", text[end:])
+        one_of = ONE_OF.search(text, max(0, start - 10), start) and ONE_OF_AFTER.match(text, end)
         bare = BARE_VERB.match(text, end)
         if not (population or number_of or one_of or bare):
             continue
-        if population and re.match(r"\s+of\s+(?:his|her)\b", text[end:end + 12]):
+        if population and COMPANIONS.match(text, end):
             continue  # "defected with three of his officers": his companions, not a figure
         if low < 3 and not vague and not number_of:
             continue  # one or two persons: events, or a source ("two persons from the town"), not a figure
-        pop_end = end + (population.end() if population else 0)
+        pop_end = population.end() if population else end
         category = _category(text, start, end, pop_end,
                              inside=bool(population and EVENT_NOUN.search(population.group("pop"))))
         if number_of and not population:

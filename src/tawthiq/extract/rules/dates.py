@@ -31,14 +31,19 @@ YEAR = r"(?P<year>(?:19[5-9]|20[0-4])\d)"
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 END_WORDS = r"(?P<end>until|till|up to|through|to)\s+"
 
-# Which patterns can match at all: a digit, a month name, or a relative word.
+# Which patterns can match at all (speed): each needs a digit, a month name, or one of some words.
 HAS_DIGIT = re.compile(r"\d")
 HAS_MONTH = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
-RELATIVE_WORDS = ("year", "month", "ago", "day", "week")
-NEEDS = {"iso": "digit", "dmy_num": "digit", "mdy": "digit", "dmy": "digit", "my": "digit", "season_year": "digit",
-         "year": "digit", "md": "digit", "dm": "digit", "last_month_name": "month", "in_month": "month",
-         "relative_year": "relative", "relative_month": "relative", "years_ago": "relative", "weekday": "relative",
-         "recent": "relative"}
+SEASONS = ("early", "late", "mid", "end", "beginning", "start", "middle", "spring", "summer", "autumn", "fall", "winter",
+           "half")
+NEEDS = {  # kind -> (needs a digit, needs a month name, any of these words in the lower-cased text)
+    "iso": (True, False, ("-",)), "dmy_num": (True, False, ("/", ".")), "mdy": (True, True, ()),
+    "dmy": (True, True, ()), "my": (True, True, ()), "season_year": (True, False, SEASONS), "year": (True, False, ()),
+    "md": (True, True, ()), "dm": (True, True, ()), "last_month_name": (False, True, ()), "in_month": (False, True, ()),
+    "relative_year": (False, False, ("year",)), "relative_month": (False, False, ("month",)),
+    "years_ago": (False, False, ("ago",)), "weekday": (False, False, ("day",)),
+    "recent": (False, False, ("yesterday", "today", "week")),
+}
 PATTERNS = [
     # 2013-01-25 and 25/01/2013 (day first, as written in the region)
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
@@ -170,10 +175,10 @@ def find_dates(text: str, published: date | None, context_year: int | None = Non
     taken: list[tuple[int, int]] = []
     matches: list[tuple[int, int, str, re.Match]] = []
     low = text.lower()
-    present = {"digit": bool(HAS_DIGIT.search(text)), "month": bool(HAS_MONTH.search(text)),
-               "relative": any(word in low for word in RELATIVE_WORDS)}
+    has_digit, has_month = bool(HAS_DIGIT.search(text)), bool(HAS_MONTH.search(text))
     for kind, pattern in PATTERNS:
-        if not present[NEEDS[kind]]:
+        digit, month, words = NEEDS[kind]
+        if (digit and not has_digit) or (month and not has_month) or (words and not any(w in low for w in words)):
             continue
         for m in pattern.finditer(text):
             start, end = m.span()

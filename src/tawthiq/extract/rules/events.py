@@ -192,6 +192,10 @@ SAME_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:the same (?:day|night|week
                        r"the next day|a day later|hours later|minutes later|days later|weeks later|a week later|"
                        r"shortly (?:after|afterwards)|immediately)\b", I)
 SINCE_THEN = re.compile(r"\bsince(?: then)?\s*[.;]?\s*$", I)  # "has not been seen since": his own last date only
+TIMING = [("same", SAME_TIME, ("same", "that day", "that night", "that week", "next day", "later", "shortly", "immediately")),
+          ("since", SINCE_THEN, ("since",)), ("roughly", ROUGHLY, ("later",)),
+          ("sequel", SEQUEL, ("then", "later", "after", "subsequently", "eventually", "within", "next year",
+                              "following year"))]
 
 
 def _shift(value: str | None, months: int) -> str | None:
@@ -253,6 +257,10 @@ LABELS = {"defection": "defection", "defected": "defection", "arrest": "arrest",
 LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{1,24}):\s*")
 
 
+def _within(spans: list[tuple[int, int]], left: int, right: int) -> bool:
+    return any(left <= s < right for s, _ in spans)
+
+
 def _date(event: Event, text: str, m: re.Match, shifts, dates: list[DateMention], left: int, right: int) -> None:
     """The event's date: shifted ("nine months after he was conscripted"), else the nearest in its clause.
 
@@ -301,6 +309,9 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
     present = set()
     for keyword in KEYWORD_RE.findall(low):
         present |= KEYWORD_TYPES[keyword]
+    # Time words of the sentence, found once: "the same day", "since", "weeks later", "then".
+    timing = {name: [m.span() for m in pattern.finditer(text)] if any(k in low for k in keys) else []
+              for name, pattern, keys in TIMING}
     for kind, pattern in TRIGGERS:
         if kind not in present:
             continue
@@ -322,10 +333,10 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
             _date(event, text, m, shifts, dates, left, right)
             _durations(event, kind, text, start, dates)
             if not event.date:
-                event.same_time = "any" if SAME_TIME.search(text, left, right) else (
-                    "own" if SINCE_THEN.search(text, left, right) else "")
-            event.roughly = bool(ROUGHLY.search(text, left, right))
-            event.sequel = bool(SEQUEL.search(text, left, right))
+                event.same_time = "any" if _within(timing["same"], left, right) else (
+                    "own" if _within(timing["since"], left, right) else "")
+            event.roughly = _within(timing["roughly"], left, right)
+            event.sequel = _within(timing["sequel"], left, right)
             # Place: the nearest place in the clause; for imprisonment the facility or branch it names.
             near = [p for p in places if left <= p.start < right]
             if kind == "imprisonment":

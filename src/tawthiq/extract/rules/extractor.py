@@ -88,7 +88,7 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         sentence_index += 1000 if "\n" in text[previous_end:offset] else 1
         previous_end = sentence.end
         low = s.lower()
-        if len(s) < 120 and BYLINE.search(s):
+        if len(s) < 120 and ("by" in low or "reports" in low) and BYLINE.search(s):
             continue
         if ("pseudonym" in low or "changed" in low or "real name" in low) and PSEUDONYM_NOTICE.search(s):
             pseudonym_notice = True
@@ -187,8 +187,8 @@ def _record_fields(s: str, places, persons: PersonRegistry) -> None:
 
 def _pronoun_attributes(s: str, mentions, persons: PersonRegistry) -> None:
     """'He served as a sergeant in ...', 'He was 26 when he was arrested': rank and age of the person meant."""
-    for pattern, attribute in ((SERVED_AS, "rank"), (AGE_WHEN, "age")):
-        m = pattern.search(s)
+    for pattern, attribute, needed in ((SERVED_AS, "rank", " as "), (AGE_WHEN, "age", " was ")):
+        m = pattern.search(s) if needed in s else None
         if not m:
             continue
         before = [pm for pm in mentions if pm.start <= m.start() and pm.kind != "modifier"]

@@ -140,6 +140,7 @@ PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|h
 PSEUDONYM_LATER = re.compile(r"^[^.;]*?\b(?:whose (?:real )?name (?:has been|was|is) (?:changed|withheld)|not (?:his|her) real name|"
                              r"(?:gave|give|gives|uses|used|using|asked to use|requested to use) only (?:his|her) first name|"
                              r"(?:is|was) a pseudonym|(?:his|her) name has been changed|nom de guerre|real name withheld)", re.I)
+PSEUDONYM_CUE = re.compile(r"name|pseudonym|guerre|withheld", re.I)
 PLACE_AFTER = re.compile(r"^['’]?\s+(?:checkpoint|camp|prison|village|town|road|highway|street|neighbou?rhood|district|square|"
                          r"hospital|airport|airbase|base|barracks|crossing|area|region|countryside|mountains?|valley|river|"
                          r"mosque|school|plain|dam|bridge|junction|roundabout|market|quarter|suburb|governorate|province)\b", re.I)
@@ -329,7 +330,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
     rank_at = {e: s for s, e, entry in gaz_hits if entry.category == "rank"}
 
     for cand in _candidates(text, blocked):
-        before, after = text[max(0, cand.start - 60):cand.start], text[cand.end:cand.end + 160]
+        before, after = text[max(0, cand.start - 48):cand.start], text[cand.end:cand.end + 160]
         words = cand.text.split()
         # A rank immediately before: "First Lieutenant Karim Nasser", "Colonel Abu Sami".
         rank = None
@@ -337,13 +338,14 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         if cand.start - rank_end <= 2 and rank_end in ranks:
             rank = ranks[rank_end]
         title = TITLE_BEFORE.search(before)
-        age_before = AGE_BEFORE.search(before)
+        age_before = AGE_BEFORE.search(before) if "old" in before else None
         age_after = AGE_AFTER.match(after) or AGE_PAREN.match(after)
         speech = (SPEECH_AFTER.match(after) and not OBJECT_BEFORE.search(before)) or (
             len(words) > 1 and SPEECH_BEFORE.search(before))
         apposition = APPOSITION.match(after) or TITLE_AFTER.match(after)
-        named = bool(title and title.group("named")) or bool(FIELD_NAME.search(before))
-        witness = bool(WITNESS_BEFORE.search(before))
+        named = bool(title and title.group("named")) or (":" in before and bool(FIELD_NAME.search(before)))
+        witness = bool(WITNESS_BEFORE.search(before)) if ("itness" in before or "estimony" in before or "arrator" in before
+                                                          or "old by" in before or "nterviewee" in before) else False
         strong = bool(rank or age_before or age_after or named or witness or (title and title.group("title")))
         particle = _has_particle(cand.text)
         kunya = words[0] in ("Abu", "Abou", "Umm") and len(words) >= 2
@@ -394,7 +396,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             person.age = int(age.group("age") or age.group("age2"))
         if named and PSEUDONYM_BEFORE.search(before):
             person.pseudonym = True
-        if PSEUDONYM_AFTER.match(after) or PSEUDONYM_LATER.search(after[:160]):
+        if PSEUDONYM_AFTER.match(after) or (PSEUDONYM_CUE.search(after[:160]) and PSEUDONYM_LATER.search(after[:160])):
             person.pseudonym = True
         if apposition and apposition.groupdict().get("noun"):
             noun = apposition.group("noun").lower()
@@ -408,7 +410,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         if title and title.group("role") in ("commander", "leader", "head", "chief", "emir"):
             person.roles.add("commander")
         _add_evidence(person, text, offset, cand.start, cand.end)
-        if FEMALE_BEFORE.search(before) or words[0] in ("Umm", "Um", "Mrs", "Ms"):
+        if words[0] in ("Umm", "Um", "Mrs", "Ms") or FEMALE_BEFORE.search(before):
             person.female = True
         if not modifier and not person.female:
             registry.focus = person.pid
