@@ -109,8 +109,8 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         _origins(s, mentions, places, persons)
         _record_fields(s, places, persons)
         _pronoun_attributes(s, mentions, persons)
-        org_kinds = {k: (o.kind, o.side) for k, o in orgs.orgs.items()}
-        for event in find_events(s, offset, mentions, org_mentions, places, dates, org_kinds):
+        org_kinds = {m.key: (orgs.orgs[m.key].kind, orgs.orgs[m.key].side) for m in org_mentions if m.key in orgs.orgs}
+        for event in (find_events(s, offset, mentions, org_mentions, places, dates, org_kinds) if mentions else ()):
             event.sentence = sentence_index
             events.append(event)
         attribution = attribution_of(s) or _speaker(s, mentions, persons) or _org_source(s, org_mentions, orgs)
