@@ -372,3 +372,16 @@ def test_named_armed_groups_apostrophes_and_header_organisations():
     assert events_of(record, name, "left_group")[0]["date"] == "2019"
     [defection] = events_of(record, name, "defection")
     assert defection["agents"] == []  # the SDF is not what he defected from
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Lieutenant Firas Jomaa was among the first officers to defect in 2011.", {("defection", "2011")}),
+    ("Regime forces arrested Nasser Kanj at a checkpoint in 2019. He was summoned by a branch in Homs and never "
+     "returned.", {("arrest", "2019"), ("enforced_disappearance", "2019")}),
+    ("Major Sami Barakat benefited from the amnesty in 2019.", {("reconciliation", "2019")}),
+    ("Captain Hazem Saleh, a defected officer from Homs, was killed under torture in 2016.",
+     {("defection", None), ("torture", "2016"), ("death", "2016")}),
+])
+def test_common_phrasings_of_the_genre(text, expected):
+    record = run(text)
+    assert {(e["type"], e["date"]) for e in record["events"]} == expected

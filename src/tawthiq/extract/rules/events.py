@@ -41,7 +41,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                           r"(?:his|her|their|the)\s+(?:unit|army|post|base|battalion|brigade|barracks)\b", I),
     ("defection", r"\bdefected\b|\b(?:an?|the)\s+(?:early\s+|senior\s+|former\s+)?defector\b|\b(?:his|her|['’]s)\s+defection\b|"
                   r"\bdefections? like\b|\bdeserted\b|\bsplit from the (?:army|regime)\b|\bannounced (?:his|her) defection\b|"
-                  r"\bAmong the defectors (?:are|is|were|was)\b|\bfleeing soldiers\b|"
+                  r"\bAmong the defectors (?:are|is|were|was)\b|\bfleeing soldiers\b|\bamong the first (?:\w+ )?to defect\b|"
                   r"\bwalked out of (?:his|her|the) (?:office|post|unit|barracks|base|position)\b|"
                   r"\b(?:walked away from|abandoned|left|deserted)\s+(?:his|her|their|an?|the)\s+(?:[\w-]+\s+){0,3}?"
                   r"(?:post|unit|position|barracks|battalion|brigade|regiment|division)\b", I),
@@ -64,7 +64,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
     ("reconciliation", r"\b(?:took|take|taking|taken)\s+part\s+in\s+the\s+(?:\d{4}\s+)?(?:reconciliation|settlement)\b|"
                        r"\bappl(?:y|ied|ying)\s+(?:to\s+settle|for\s+(?:a\s+)?(?:settlement|status settlement))\b|"
                        r"\b(?:returned|went back|came back)\s+(?:to\s+Syria|home\b|through\b|via\b)|"
-                       r"\bunder (?:a|the) (?:settlement|reconciliation|amnesty)\b|"
+                       r"\bunder (?:a|the) (?:settlement|reconciliation|amnesty)\b|\bbenefit(?:ed|ing)? from (?:a|the) (?:\w+ )?amnesty\b|"
                        r"\bjoin(?:ed|ing)\s+the\s+(?:reconciliation|settlement)\b|\bturn(?:ed|ing)\s+(?:himself|herself|themselves)\s+in\b|"
                        r"\bsettled (?:his|her|their) (?:status|situation)\b|\bmembers of the reconciliation\b|"
                        r"\b(?:signed|signing|accepted|accepting|concluded|made)\s+(?:a|the|an?\s+\w+|his|her|their)\s+(?:reconciliation|settlement)\b|\bhanded (?:himself|themselves) over\b", I),
@@ -87,7 +87,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                                r"\bwhereabouts (?:are |remain |is |remained )?unknown\b|\blost contact with (?:him|her)\b|"
                                r"\bfate (?:is |remains |remained )?unknown\b|\bno (?:news|information) (?:about|of) (?:him|his fate)\b|"
                                r"\bdo(?:es)? not know anything about him\b|"
-                               r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b|"
+                               r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b|\bnever (?:returned|came back|came home)\b|"
                                r"\b(?:not|never|no one|nobody|n['’]t)\b[^.;]{0,40}?\bwhere (?:he|she) (?:was|is|had been) (?:being )?(?:held|detained)\b|"
                                r"\bwhereabouts were unknown\b|\bnot (?:heard from|seen) (?:him|her)\b[^.;]{0,20}\bsince\b|"
                                r"\b(?:has|have|had) not been (?:seen|heard from)\b|\bno news (?:of|about|from) (?:him|her) since\b", I),
@@ -103,6 +103,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                            r"\b(?:was|were)\s+(?:told|informed|notified)\b[^.;]{0,80}?\bthat\b[^.;]{0,60}?\b(?:had\s+)?died\b|"
                            r"\binformed\s+(?:them|the family|his family|her family)\s+that\b[^.;]{0,40}?\bdied\b|"
                            r"\bdeath\s+(?:record|notice|notification|certificate)s?\b|"
+                           r"\b(?:learned|learnt|found out|discovered|heard)\s+(?:of|about)\s+(?:his|her)\s+death\b|"
                            r"\b(?:family|relatives)\s+(?:was\s+|were\s+)?(?:informed|notified)\s+(?:by|on|in|that)\b", I),
     ("body_handover", r"\b(?:delivered|handed over|returned|received|handed)\s+(?:[\w’'-]+\s+){0,4}?(?:body|remains|corpse)\b|"
                       r"\b(?:body|corpse|remains)\b[^.;]{0,80}?\b(?:was|were)\s+(?:delivered|handed|returned)\b|"
@@ -133,17 +134,17 @@ KEYWORDS = {
                "living", "resid", "settled in"),
     "joined_group": ("join", "ending up", "commands", "headed", "worked with", "commander", "spent", "fight"),
     "left_group": ("leav", "left", "quit"),
-    "reconciliation": ("part in", "reconcil", "settle", "amnesty", "turn", "handed", "appl", "returned", "went back", "came back"),
+    "reconciliation": ("part in", "reconcil", "settle", "amnesty", "benefit", "turn", "handed", "appl", "returned", "went back", "came back"),
     "conscription": ("conscript", "enrolled", "enlisted", "service", "volunteer", "reserve", "joining", "drafted", "back",
                      "recalled", "called up"),
     "arrest": ("arrest", "detain", "abduct", "kidnap", "apprehend", "picked up", "away", "took", "checkpoint"),
     "imprisonment": ("taken", "saw", "seen", "met", "transferred", "moved", "sent", "referred", "brought", "ended up", "held", "imprison",
                      "jailed", "later to", "released", "where he", "where she"),
-    "enforced_disappearance": ("disappear", "whereabouts", "held", "detained", "since", "seen", "unknown", "lost contact", "news", "information", "know anything",
+    "enforced_disappearance": ("disappear", "whereabouts", "held", "detained", "since", "seen", "never", "unknown", "lost contact", "news", "information", "know anything",
                                "where he", "where she", "heard nothing"),
     "torture": ("tortur",),
     "death": ("kill", "shot", "dead", "deceased", "execut", "martyr", "died", "death", "lost his", "lost her"),
-    "death_notification": ("notified", "informed", "certificate", "told", "death record", "death notice", "death notification"),
+    "death_notification": ("notified", "informed", "certificate", "told", "learn", "found out", "discovered", "heard", "death record", "death notice", "death notification"),
     "body_handover": ("body", "remains", "corpse"),
     "extortion": ("brib", "ransom", "wasta", "paid", "demanded", "extort", "dollars", "lira", "pounds", "syp", "usd"),
     "reprisal": ("burn", "seized", "taken", "confiscat", "seized", "demolish", "loot", "destroyed", "arrested his", "arrested her"),
@@ -276,6 +277,8 @@ def _date(event: Event, text: str, m: re.Match, shifts, dates: list[DateMention]
         if anchor:
             event.date = _shift(anchor.value, shift[0] * (12 if shift[1] else 1))
         return
+    if ADJECTIVE_USE.match(text, end) and m.group().lower() == "defected":
+        return  # "a defected officer": who he is, not when something happened
     near_only = bool(re.search(r"\b(?:(?:who|that|which)\s+had\s+(?:been\s+)?|when\s+(?:he|she)\s+)$", text[max(0, start - 20):start])
                      or re.match(r"(?:his|her|['’]s)\b", m.group(), I))
     reach = 30 if near_only else 110
@@ -401,6 +404,8 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
 
 
 UNIT_DESCRIPTION = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+)?(?:battalion|brigade|unit|regiment|division|company)\s+$", I)
+ADJECTIVE_USE = re.compile(r"\s+(?:officers?|soldiers?|colonels?|generals?|lieutenants?|captains?|majors?|sergeants?|"
+                           r"pilots?|conscripts?|men|personnel|troops|police(?:men)?)\b", I)
 COORDINATION = re.compile(r"\band\b|,|;")
 ACTIVE_VERB = re.compile(r"(?:arrested|detained|abducted|kidnapped|killed|executed|tortured|shot)\b", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|is|are|got|being)\s+(?:\w+\s+)?$", I)

@@ -110,6 +110,8 @@ ACTION_AFTER = re.compile(r"^,?\s+(?:(?:was|were|had been|has been|is|had|has)\s
                           r"promoted|wounded|injured|defected|deserted|fled|died|joined|served|returned|surrendered)|"
                           r"defected|deserted|fled|died|joined|served|graduated|enlisted|volunteered|returned|went back|"
                           r"surrendered|escaped|crossed into|signed a settlement|settled his)\b")
+VICTIM_BEFORE = re.compile(r"\b(?:arrested|detained|abducted|kidnapped|killed|executed|tortured|shot|released|summoned|"
+                           r"conscripted|interrogated)\s+$")
 KIN_AFTER = re.compile(r"^['’]s?\s+(?:family|brother|sister|father|mother|son|daughter|wife|husband|cousin|uncle|relatives?|"
                        r"lawyer|friend|colleague)\b")
 FEMALE_BEFORE = re.compile(r"\b(?:wife|mother|sister|daughter|widow|aunt|grandmother|niece|Mrs\.?|Ms\.?|woman)\s*,?\s*$", re.I)
@@ -357,7 +359,8 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         if person is None:
             multi = len(words) >= 2
             accept = strong or (multi and (speech or apposition or particle or kunya or title or WHO_AFTER.match(after)
-                                           or ACTION_AFTER.match(after) or KIN_AFTER.match(after)))
+                                           or ACTION_AFTER.match(after) or KIN_AFTER.match(after)
+                                           or VICTIM_BEFORE.search(before)))
             if not accept and not multi and (speech or apposition):
                 accept = True
             if not accept:
