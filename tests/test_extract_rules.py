@@ -385,3 +385,15 @@ def test_named_armed_groups_apostrophes_and_header_organisations():
 def test_common_phrasings_of_the_genre(text, expected):
     record = run(text)
     assert {(e["type"], e["date"]) for e in record["events"]} == expected
+
+
+def test_arabic_relatives_figures_and_organisations():
+    text = ("قال الرائد المنشق أحمد محمود الخطيب لعنب بلدي إنه انشق عن الجيش عام 2012 وانضم إلى الجيش السوري الحر.\n"
+            "وأضاف أن شقيقه اعتقل في أيار 2019 على حاجز في حمص.\n"
+            "وبحسب الشبكة السورية لحقوق الإنسان، قتل أكثر من 14 ألف شخص تحت التعذيب منذ عام 2011.")
+    record = run(text, published="2021-01-01")
+    assert_valid(record, text)
+    assert [(p["name"], p["rank"]) for p in record["persons"]] == [("أحمد محمود الخطيب", "major")]
+    assert {(e["type"], e["date"]) for e in record["events"]} == {("defection", "2012"), ("joined_group", "2012")}
+    assert [(c["quantity"], c["qualifier"], c["category"]) for c in record["claims"]] == [(14000, "more_than", "death")]
+    assert {o["kind"] for o in record["organizations"]} == {"media", "armed_group", "ngo"}

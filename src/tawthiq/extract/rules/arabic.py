@@ -83,6 +83,8 @@ TRIGGERS = [(kind, f(pattern)) for kind, pattern in [
     ("conscription", r"سيق\s+(?:إلى|الى)\s+الخدمة|التحق\s+بالخدمة|(?<!\S)جُنّد|الخدمة الإلزامية|الخدمه الالزاميه|الخدمة الاحتياطية"),
     ("joined_group", r"انضم\s+(?:إلى|الى)"),
 ]]
+FIGURE = re.compile(r"(?<![\d/])\d[\d,]*(?![\d/])\s+(?:(?:الف|الاف|مليون|ملايين)\s+)?(?P<what>\S+)")
+KIN_BEFORE = f(r"(?<!\S)(?:شقيق|أخ|أخو|والد|ابن|عم|خال|زوج|ابنة|شقيقة|أخت|والدة)(?:ه|ها)\s+$")
 MODAL_BEFORE = f(r"(?<!\S)و?(?:لم|لن|لا)\s+(?!يزال|تزال)\S{0,2}$")
 PREFIX = r"(?:لل|[وبل]ال|ال|[وبل])?"
 UNITS = [(f(p), kind) for p, kind in [
@@ -128,7 +130,8 @@ def _lookups():
         {"rank": ranks, "organization": orgs}.get(entry.category, places)[phrase] = entry
 
     def pattern(name, words):
-        return re.compile(rf"(?<!\S)[وبل]?(?P<{name}>" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?!\S)")
+        return re.compile(rf"(?<!\S)[وبل]?(?P<{name}>" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                          + r")(?![\u0621-\u064A\d])")
 
     return ranks, orgs, pattern("rank", ranks), pattern("org", orgs), pattern("place", places)
 
@@ -270,11 +273,16 @@ def extract(text: str, record: dict) -> dict:
         place_hits = [(s_start + m.start("place"), m.group("place")) for m in place_re.finditer(sentence)]
         if mentions:
             focus = mentions[0][1]  # a bulletin's paragraph is about the person it opens with
+        # Triggers next to a figure about many people ("قتل أكثر من 14 ألف شخص تحت التعذيب") are the figure's.
+        figures = [(max(0, f.start() - 30), f.end() + 60) for f in FIGURE.finditer(sentence)
+                   if POPULATION.match(f.group("what"))]
         for kind, trigger in TRIGGERS:
             for m in trigger.finditer(sentence):
                 position = s_start + m.start()
                 if MODAL_BEFORE.search(sentence[:m.start()]) or re.match(r"\S*وا(?!\S)", sentence[m.start():]):
                     continue  # negated, or a plural verb ("اعتُقلوا"): not about the person
+                if KIN_BEFORE.search(sentence[:m.start()]) or any(a <= m.start() < b for a, b in figures):
+                    continue  # "شقيقه اعتقل": his brother; "قتل أكثر من 14 ألف": a figure, not a person
                 before = [p for pos, p in mentions if pos < position]
                 after = [p for pos, p in mentions if position < pos < position + 40]
                 person = before[-1] if before else (after[0] if after else focus)
@@ -342,8 +350,9 @@ def _is_name(words: str) -> bool:
 def _claims(sentence: str, s_start: int, dates, quote) -> list[dict]:
     """Figures about many people: a number, then who ("شخصاً", "منشق", "منهم"), and what happened."""
     out = []
-    for m in re.finditer(r"(?<![\d/])(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d/])", sentence):
-        n = int(m.group("n").replace(",", ""))
+    for m in re.finditer(r"(?<![\d/])(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d/])(?P<scale>\s+(?:الف|الاف|مليون|ملايين)(?![\u0621-\u064A]))?", sentence):
+        n = int(m.group("n").replace(",", "")) * (1_000_000 if m.group("scale") and "مل" in m.group("scale") else
+                                                  1000 if m.group("scale") else 1)
         after = sentence[m.end():m.end() + 30]
         if 1900 <= n <= 2099 or re.match(r"\s*(?:عام|سنه|ليره|دولار|/)", after) or n < 3:
             continue
