@@ -143,6 +143,10 @@ PSEUDONYM_LATER = re.compile(r"^[^.;]*?\b(?:whose (?:real )?name (?:has been|was
                              r"(?:gave|give|gives|uses|used|using|asked to use|requested to use) only (?:his|her) first name|"
                              r"(?:is|was) a pseudonym|(?:his|her) name has been changed|nom de guerre|real name withheld)", re.I)
 PSEUDONYM_CUE = re.compile(r"name|pseudonym|guerre|withheld", re.I)
+# First words of Syrian place names ("Tal al-X", "Kafr X", "Hay al-X"): such a sequence is a place.
+PLACE_HEADS = {"Tal", "Tell", "Tall", "Ain", "Ayn", "Deir", "Dayr", "Kafr", "Kfar", "Bab", "Jisr", "Jabal", "Jebel", "Wadi",
+               "Khan", "Qasr", "Beit", "Bayt", "Ras", "Marj", "Sahl", "Hay", "Hayy", "Bir", "Maarat", "Maaret", "Khirbet",
+               "Khirbat", "Mazraat", "Souq", "Suq", "Harat", "Dar", "Qalaat", "Tel", "Nahr", "Mukhayyam", "Mashfa"}
 PLACE_AFTER = re.compile(r"^['’]?\s+(?:checkpoint|camp|prison|village|town|road|highway|street|neighbou?rhood|district|square|"
                          r"hospital|airport|airbase|base|barracks|crossing|area|region|countryside|mountains?|valley|river|"
                          r"mosque|school|plain|dam|bridge|junction|roundabout|market|quarter|suburb|governorate|province)\b", re.I)
@@ -352,7 +356,8 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
         particle = _has_particle(cand.text)
         kunya = words[0] in ("Abu", "Abou", "Umm") and len(words) >= 2
 
-        if PLACE_AFTER.match(after) or (LOCATIVE_BEFORE.search(before) and not (strong or speech or apposition)):
+        if PLACE_AFTER.match(after) or (LOCATIVE_BEFORE.search(before) and not (strong or speech or apposition)) \
+                or (words[0] in PLACE_HEADS and not strong):
             continue  # "the Tal al-X checkpoint", "between Nawa and al-Sheikh X": places
         person, alias = registry.find(cand.text)
         is_new = person is None
