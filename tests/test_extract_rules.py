@@ -397,3 +397,13 @@ def test_arabic_relatives_figures_and_organisations():
     assert {(e["type"], e["date"]) for e in record["events"]} == {("defection", "2012"), ("joined_group", "2012")}
     assert [(c["quantity"], c["qualifier"], c["category"]) for c in record["claims"]] == [(14000, "more_than", "death")]
     assert {o["kind"] for o in record["organizations"]} == {"media", "armed_group", "ngo"}
+
+
+def test_pseudonym_notes_make_persons():
+    text = ('A former detainee, "Hassan" (not his real name), said he was tortured in 2013. '
+            "Mahmoud (a pseudonym), 33, deserted in 2014.")
+    record = run(text)
+    assert (person(record, "Hassan")["pseudonym"], events_of(record, "Hassan", "torture")[0]["date"]) == (True, "2013")
+    mahmoud = person(record, "Mahmoud")
+    assert (mahmoud["pseudonym"], mahmoud["age"]) == (True, 33)
+    assert events_of(record, "Mahmoud", "defection")[0]["date"] == "2014"

@@ -137,11 +137,12 @@ PRONOUN = re.compile(r"\b(?:he|him|his|himself|He|His|Him|[Tt]he family|[Tt]he b
 PSEUDONYM_BEFORE = re.compile(r"(?:first name|pseudonym|nickname|gave (?:his|her) name as|calls himself|called himself|"
                               r"whom we call|who we call|we (?:will )?call (?:him|her)|not (?:his|her) real name|identified as|identified only as|"
                               r"asked to be (?:called|identified as)|a name (?:he|she) chose|name has been changed)[^.;]{0,30}$", re.I)
-PSEUDONYM_AFTER = re.compile(r"^\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
+PSEUDONYM_AFTER = re.compile(r"^[\"”’']?\s*(?:\(|,\s*)(?:a\s+)?(?:pseudonym|not (?:his|her) real name|(?:his|her) name has been changed|"
                              r"a nom de guerre|an alias)", re.I)
 PSEUDONYM_LATER = re.compile(r"^[^.;]*?\b(?:whose (?:real )?name (?:has been|was|is) (?:changed|withheld)|not (?:his|her) real name|"
                              r"(?:gave|give|gives|uses|used|using|asked to use|requested to use) only (?:his|her) first name|"
                              r"(?:is|was) a pseudonym|(?:his|her) name has been changed|nom de guerre|real name withheld)", re.I)
+PAREN_NOTE = re.compile(r"^[\"”’']?\s*\([^)]{1,40}\)")
 PSEUDONYM_CUE = re.compile(r"name|pseudonym|guerre|withheld", re.I)
 # First words of Syrian place names ("Tal al-X", "Kafr X", "Hay al-X"): such a sequence is a place.
 PLACE_HEADS = {"Tal", "Tell", "Tall", "Ain", "Ayn", "Deir", "Dayr", "Kafr", "Kfar", "Bab", "Jisr", "Jabal", "Jebel", "Wadi",
@@ -345,14 +346,16 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             rank = ranks[rank_end]
         title = TITLE_BEFORE.search(before)
         age_before = AGE_BEFORE.search(before) if "old" in before else None
-        age_after = AGE_AFTER.match(after) or AGE_PAREN.match(after)
+        age_after = AGE_AFTER.match(after) or AGE_PAREN.match(after) or AGE_AFTER.match(PAREN_NOTE.sub("", after, count=1))
         speech = (SPEECH_AFTER.match(after) and not OBJECT_BEFORE.search(before)) or (
             len(words) > 1 and SPEECH_BEFORE.search(before))
         apposition = APPOSITION.match(after) or TITLE_AFTER.match(after)
         named = bool(title and title.group("named")) or (":" in before and bool(FIELD_NAME.search(before)))
         witness = bool(WITNESS_BEFORE.search(before)) if ("itness" in before or "estimony" in before or "arrator" in before
                                                           or "old by" in before or "nterviewee" in before) else False
-        strong = bool(rank or age_before or age_after or named or witness or (title and title.group("title")))
+        pseudonym_after = PSEUDONYM_AFTER.match(after)
+        strong = bool(rank or age_before or age_after or named or witness or pseudonym_after
+                      or (title and title.group("title")))
         particle = _has_particle(cand.text)
         kunya = words[0] in ("Abu", "Abou", "Umm") and len(words) >= 2
 
@@ -404,7 +407,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
             person.age = int(age.group("age") or age.group("age2"))
         if named and PSEUDONYM_BEFORE.search(before):
             person.pseudonym = True
-        if PSEUDONYM_AFTER.match(after) or (PSEUDONYM_CUE.search(after[:160]) and PSEUDONYM_LATER.search(after[:160])):
+        if pseudonym_after or (PSEUDONYM_CUE.search(after[:160]) and PSEUDONYM_LATER.search(after[:160])):
             person.pseudonym = True
         if apposition and apposition.groupdict().get("noun"):
             noun = apposition.group("noun").lower()
