@@ -96,6 +96,8 @@ def test_redaction_strings_cover_every_spelling_of_hidden_persons_mentioned(worl
     text = world["public"].text
     assert {text[a:b] for a, b in spans} == {"Nasim Fadel", "The witness Nasim Fadel said he saw the arrest."}
     assert access.redact("Ask Nasim Fadel.", strings) == "Ask [protected]."
+    batch = access.protected_strings_by_document(viewer, [world["public"], world["second"]])
+    assert batch == {world["public"].pk: strings, world["second"].pk: []}
 
 
 def test_views_of_protected_records_are_logged(world):

@@ -154,3 +154,12 @@ def test_status_filter_agrees_with_the_status_column(world):
         body = client.get(reverse("persons") + f"?status={status}").content.decode()
         names = set(re.findall(r'<td><a href="/persons/\d+/" dir="auto">([^<]+)</a>', body))
         assert names == {n for n, s in column.items() if s == status}, status
+
+
+def test_person_search_finds_every_spelling_and_only_visible_clusters(world):
+    analyst, viewer = client_for(world["users"]["analyst"]), client_for(world["users"]["viewer"])
+    for query in ("qarawi", "القرعاوي", "al-Qarawi"):
+        body = analyst.get(reverse("persons") + "?q=" + query).content.decode()
+        assert f'href="/persons/{world["zaid"].pk}/"' in body, query
+    assert "Yamout" in analyst.get(reverse("persons") + "?q=Yamout").content.decode()
+    assert "No persons match." in viewer.get(reverse("persons") + "?q=Yamout").content.decode()

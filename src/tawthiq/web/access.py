@@ -371,38 +371,43 @@ def log_protected_view(user, obj, path: str = "") -> bool:
 
 # --- redaction inside visible text ----------------------------------------------------
 
-def _hidden_records_in(user, document) -> QuerySet:
-    """Person records hidden from `user` that this document mentions or whose cluster it mentions."""
-    if can_see_protected(user):
-        return M.Person.objects.none()
-    # Candidates by index first (records of the document, records with a span in it), then
-    # the hidden test on those few: the test over the whole person table took 3 s a call.
-    candidates = set(M.Person.objects.filter(document=document).values_list("pk", flat=True)) | set(
-        M.Evidence.objects.filter(document=document, person__isnull=False)
-        .order_by().values_list("person_id", flat=True)
-    )
-    mentioned = _hidden_persons().filter(pk__in=candidates)
-    clusters = {p.canonical_id or p.pk for p in mentioned.only("pk", "canonical_id")}
-    if not clusters:
-        return M.Person.objects.none()
-    return M.Person.objects.filter(Q(pk__in=clusters) | Q(canonical_id__in=clusters))
+def protected_strings_by_document(user, documents) -> dict[int, list[str]]:
+    """For each document id: names (every spelling) of hidden persons it mentions, longest first.
+
+    The reader and search snippets blank these out for users who may not see them,
+    wherever they occur in the text, not only inside extracted spans. One batch of
+    queries for all documents (a results page), whatever their number.
+    """
+    doc_ids = [getattr(d, "pk", d) for d in documents]
+    if can_see_protected(user) or not doc_ids:  # before any query: this runs per results page
+        return {pk: [] for pk in doc_ids}
+    # Candidates by index first (records of the documents, records with a span in them),
+    # then the hidden test on those few: the test over the whole person table took 3 s.
+    mentions: dict[int, set[int]] = {}
+    for person_id, doc_id in M.Person.objects.filter(document_id__in=doc_ids).values_list("pk", "document_id"):
+        mentions.setdefault(person_id, set()).add(doc_id)
+    for person_id, doc_id in (M.Evidence.objects.filter(document_id__in=doc_ids, person__isnull=False)
+                              .order_by().values_list("person_id", "document_id").distinct()):
+        mentions.setdefault(person_id, set()).add(doc_id)
+    hidden = _hidden_persons().filter(pk__in=list(mentions)).values_list("pk", "canonical_id")
+    docs_of_cluster: dict[int, set[int]] = {}
+    for pk, canonical_id in hidden:
+        docs_of_cluster.setdefault(canonical_id or pk, set()).update(mentions[pk])
+    names: dict[int, set[str]] = {pk: set() for pk in doc_ids}
+    if docs_of_cluster:
+        records = M.Person.objects.filter(Q(pk__in=list(docs_of_cluster)) | Q(canonical_id__in=list(docs_of_cluster)))
+        cluster_of = {pk: canonical_id or pk for pk, canonical_id in records.values_list("pk", "canonical_id")}
+        spellings = [(pk, name) for pk, name in records.values_list("pk", "name")]
+        spellings += list(M.PersonName.objects.filter(person_id__in=list(cluster_of)).values_list("person_id", "name"))
+        for person_id, name in spellings:
+            for doc_id in docs_of_cluster[cluster_of[person_id]]:
+                names[doc_id].add(name)
+    return {pk: sorted((n for n in found if n.strip()), key=len, reverse=True) for pk, found in names.items()}
 
 
 def protected_strings(user, document) -> list[str]:
-    """Names (every spelling) of hidden persons the document mentions, longest first.
-
-    The reader and search snippets blank these out for users who may not see them,
-    wherever they occur in the text, not only inside extracted spans.
-    """
-    if can_see_protected(user):  # before any query: evaluating even .none() costs ~2 ms a call
-        return []
-    records = _hidden_records_in(user, document)
-    if not records:
-        return []
-    names = {p.name for p in records} | set(
-        M.PersonName.objects.filter(person__in=records).values_list("name", flat=True)
-    )
-    return sorted((n for n in names if n.strip()), key=len, reverse=True)
+    """Names (every spelling) of hidden persons one document mentions, longest first."""
+    return protected_strings_by_document(user, [document])[document.pk]
 
 
 def hidden_spans(user, document) -> list[tuple[int, int]]:

@@ -43,11 +43,10 @@ def _filtered(request):
     return docs, f
 
 
-def _snippet_html(user, hit) -> str:
+def _snippet_html(hit, protected: list[str]) -> str:
     """The search snippet with matched words marked and protected names blanked."""
     marks = [Span(a, b, "match") for a, b in hit.highlights]
-    hidden = ranges_of(hit.snippet_text, access.protected_strings(user, hit.document))
-    return render_marked(hit.snippet_text, marks, hidden)
+    return render_marked(hit.snippet_text, marks, ranges_of(hit.snippet_text, protected))
 
 
 @reader
@@ -56,7 +55,8 @@ def document_list(request):
     if f["q"]:
         hits = search_documents(f["q"], limit=SEARCH_LIMIT, queryset=docs)
         page = paginate(request, hits)
-        rows = [{"doc": h.document, "snippet": mark_safe(_snippet_html(request.user, h))} for h in page]
+        protected = access.protected_strings_by_document(request.user, [h.document for h in page])
+        rows = [{"doc": h.document, "snippet": mark_safe(_snippet_html(h, protected[h.document.pk]))} for h in page]
     else:
         page = paginate(request, docs.order_by("-published", "doc_id"))
         rows = [{"doc": d} for d in page]

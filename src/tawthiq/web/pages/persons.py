@@ -52,13 +52,7 @@ def _filtered(request):
     f = {k: request.GET.get(k, "").strip() for k in ("q", "rank", "origin", "status", "unit", "event")}
     records = access.visible_persons(user)
     if f["q"]:
-        # Two plain scans (records' own names, then every spelling), no join between them.
-        spellings = access.only_visible(user, M.PersonName.objects.filter(
-            Q(name__icontains=f["q"]) | Q(normalized__contains=fold(f["q"]))), "person")
-        persons = persons.filter(
-            Q(pk__in=_clusters_of(records.filter(name__icontains=f["q"])))
-            | Q(pk__in=spellings.annotate(cluster=Coalesce("person__canonical_id", "person_id")).values("cluster"))
-        )
+        persons = persons.filter(pk__in=_name_matches(user, records, f["q"]))
     if f["rank"]:
         persons = persons.filter(pk__in=_clusters_of(records.filter(rank=f["rank"])))
     if f["origin"]:
@@ -76,6 +70,29 @@ def _filtered(request):
     if f["status"] in trajectory.STATUSES:
         persons = persons.filter(pk__in=_clusters_with_status(user, f["status"]))
     return persons.order_by("name", "pk"), f
+
+
+MATCH_IDS = 2000
+
+
+def _name_matches(user, records, query: str):
+    """Canonical ids of persons with a name or spelling containing `query` (folded too).
+
+    Two plain scans (records' own names, then every spelling), no join between them, and
+    the ids handed over as a list so that the count and the page do not search twice; a
+    very common query stays a subquery (no query with thousands of parameters).
+    """
+    own = _clusters_of(records.filter(name__icontains=query))
+    spellings = access.only_visible(user, M.PersonName.objects.filter(
+        Q(name__icontains=query) | Q(normalized__contains=fold(query))), "person"
+    ).annotate(cluster=Coalesce("person__canonical_id", "person_id")).values("cluster")
+    ids = set()
+    for matching in (own, spellings):
+        found = list(matching.values_list("cluster", flat=True)[:MATCH_IDS + 1])
+        if len(found) > MATCH_IDS:
+            return own.union(spellings)
+        ids.update(found)
+    return ids
 
 
 def _clusters_of(records):
