@@ -407,3 +407,14 @@ def test_pseudonym_notes_make_persons():
     mahmoud = person(record, "Mahmoud")
     assert (mahmoud["pseudonym"], mahmoud["age"]) == (True, 33)
     assert events_of(record, "Mahmoud", "defection")[0]["date"] == "2014"
+
+
+def test_a_long_list_keeps_every_distinct_person():
+    given = ["Rami", "Fadi", "Nabil", "Samir", "Ziad", "Hani", "Tarek", "Bassel"]
+    syllables = ["Ba", "Ka", "Da", "Ra", "Sa", "Ta", "Ha", "Za", "Ma", "Na"]
+    lines = [f"{i + 1}. Sergeant {given[i % 8]} {given[(i // 8) % 8]} al-{syllables[i % 10]}"
+             f"{syllables[(i // 10) % 10].lower()}{syllables[(i // 100) % 10].lower()}di, from Daraa, was arrested in 2019."
+             for i in range(1000)]
+    record = run("\n".join(lines))
+    assert len(record["persons"]) == 1000
+    assert len([e for e in record["events"] if e["type"] == "arrest"]) == 1000

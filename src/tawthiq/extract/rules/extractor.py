@@ -203,6 +203,7 @@ def _pronoun_attributes(s: str, mentions, persons: PersonRegistry) -> None:
 def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
     """One event per (type, subject) unless their dates or places differ."""
     merged: list[Event] = []
+    by_kind: dict[tuple, list[Event]] = {}  # (type, subjects) -> merged events: no pairwise scan
     last_date: dict[int, tuple[str, int]] = {}  # person -> (date, sentence) of the last dated event
     document_last: str | None = None
     for event in events:
@@ -216,9 +217,8 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
         if event.date:
             last_date[event.subjects[0]] = (event.date, event.sentence)
             document_last = event.date
-        for other in merged:
-            if other.type != event.type or other.subjects != event.subjects:
-                continue
+        same = by_kind.setdefault((event.type, tuple(event.subjects)), [])
+        for other in same:
             dates_ok = not event.date or not other.date or event.date.startswith(other.date) or other.date.startswith(event.date)
             places_ok = event.type not in ("deployment", "imprisonment") or not event.place or not other.place \
                 or event.place == other.place
@@ -235,12 +235,13 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
                 break
         else:
             merged.append(event)
+            same.append(event)
     # An arrest and the disappearance that follows it are one moment in these accounts:
     # an undated one takes the date of the other when that date is the only one known.
     for kind, other_kind in (("arrest", "enforced_disappearance"), ("enforced_disappearance", "arrest")):
         for event in merged:
             if event.type == kind and not event.date:
-                dated = {e.date for e in merged if e.type == other_kind and e.subjects == event.subjects and e.date}
+                dated = {e.date for e in by_kind.get((other_kind, tuple(event.subjects)), []) if e.date}
                 if len(dated) == 1:
                     event.date = dated.pop()
     tortured = {e.subjects[0] for e in merged if e.type == "torture"}

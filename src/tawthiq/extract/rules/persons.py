@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 
 from .gazetteers import Entry
 from .pipeline import quote_span
@@ -210,6 +211,8 @@ class PersonRegistry:
     def __init__(self):
         self.persons: list[Person] = []
         self.by_token: dict[str, list[int]] = {}  # name token -> pids (recent last)
+        self.by_last: dict[str, list[int]] = {}  # last name token -> pids
+        self.by_set: dict[frozenset, list[int]] = {}  # all tokens of a name -> pids
         self.by_skeleton: dict[str, list[int]] = {}
         self.focus: int | None = None
         self.cataphora: int | None = None  # "an officer who ..." named only in the next sentence
@@ -230,46 +233,62 @@ class PersonRegistry:
         return person
 
     def _index(self, person: Person, name: str) -> None:
-        for token in norm_name(name).split():
+        tokens = norm_name(name).split()
+        if not tokens:
+            return
+        self.by_set.setdefault(frozenset(tokens), []).append(person.pid)
+        self.by_last.setdefault(tokens[-1], []).append(person.pid)
+        for token in tokens:
             self.by_token.setdefault(token, []).append(person.pid)
-            if len(token) >= 4:
-                self.by_skeleton.setdefault(skeleton(token), []).append(person.pid)
+        if len(tokens[-1]) >= 4:
+            self.by_skeleton.setdefault(skeleton(tokens[-1]), []).append(person.pid)
 
     def name(self, person: Person, name: str) -> None:
         person.name = name
         self._index(person, name)
 
+    def _live(self, pids) -> list[Person]:
+        return [self.persons[p] for p in dict.fromkeys(self.get(p).pid for p in pids)]
+
     def find(self, name: str) -> tuple[Person | None, bool]:
-        """The known person a name refers to, and whether it is a variant spelling (alias)."""
+        """The known person a name refers to, and whether it is a variant spelling (alias).
+
+        Index lookups only (by surname, by token set, by the rarest token), so a list of
+        thousands of names costs no more per name than an article of ten.
+        """
         tokens = norm_name(name).split()
         if not tokens:
             return None, False
         if len(tokens) == 1:
+            # A surname match ("al-Tayyeb") before a first name; among several, the person in
+            # focus, then the one mentioned most, then the one introduced first.
             # "Khaled" is not "Umm Khaled": a kunya names a child, not its bearer.
-            pids = dict.fromkeys(self.get(p).pid for p in reversed(self.by_token.get(tokens[0], [])))
-            named = [self.persons[p] for p in pids
-                     if self.persons[p].tokens[:1] not in (["abu"], ["umm"]) or len(self.persons[p].tokens) == 1]
+            named = [p for p in self._live(self.by_last.get(tokens[0], []))
+                     if p.tokens[:1] not in (["abu"], ["umm"]) or len(p.tokens) == 1] \
+                or [p for p in self._live(self.by_token.get(tokens[0], [])) if p.tokens[:1] not in (["abu"], ["umm"])]
             if named:
-                # A surname match ("al-Tayyeb") before a first name; among several, the person in
-                # focus, then the one mentioned most, then the one introduced first.
-                surname = [person for person in named if person.tokens and person.tokens[-1] == tokens[0]] or named
-                return min(surname, key=lambda p: (p.pid != self.focus, -p.mentions, p.pid)), False
+                return min(named, key=lambda p: (p.pid != self.focus, -p.mentions, p.pid)), False
             if len(tokens[0]) >= 4:
-                for pid in reversed(self.by_skeleton.get(skeleton(tokens[0]), [])):
-                    person = self.get(pid)
-                    if person.tokens and len(person.tokens) >= 2 and skeleton(person.tokens[-1]) == skeleton(tokens[0]):
+                for person in reversed(self._live(self.by_skeleton.get(skeleton(tokens[0]), []))):
+                    if len(person.tokens) >= 2 and skeleton(person.tokens[-1]) == skeleton(tokens[0]):
                         return person, True
             return None, False
-        wanted = set(tokens)
-        candidates = {self.get(p).pid for t in tokens for p in self.by_token.get(t, [])}
-        for pid in candidates:
-            person = self.get(pid)
-            have = set(person.tokens)
-            if len(have) >= 2 and (wanted <= have or have <= wanted):
-                return person, False
-            if len(have) == 1 and tokens[0] in have:
-                return person, False  # "Bilal" first, then "Bilal Khatib"
-        return None, False
+        wanted = frozenset(tokens)
+        found: list[Person] = []
+        # Known names made of some of these words: "Salim Haddad" for "Salim Nour Haddad", or "Bilal" then "Bilal Khatib".
+        for size in range(len(wanted), 0, -1):
+            for subset in combinations(sorted(wanted), size):
+                if size == 1 and subset[0] != tokens[0]:
+                    continue
+                found.extend(self._live(self.by_set.get(frozenset(subset), [])))
+            if found:
+                break
+        if not found:
+            # Known names containing all these words: "Salim Haddad" after "Salim Nour Haddad".
+            postings = [self.by_token.get(t, []) for t in wanted]
+            if all(postings):
+                found = [p for p in self._live(min(postings, key=len)) if wanted <= set(p.tokens)]
+        return (min(found, key=lambda p: p.pid), False) if found else (None, False)
 
     def with_rank(self, rank: str) -> Person | None:
         """'the corporal': the person in focus if of that rank, else the last person seen with it."""
