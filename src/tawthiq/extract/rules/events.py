@@ -87,7 +87,7 @@ TRIGGERS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, flags)) for
                                r"\bwhereabouts (?:are |remain |is |remained )?unknown\b|\blost contact with (?:him|her)\b|"
                                r"\bfate (?:is |remains |remained )?unknown\b|\bno (?:news|information) (?:about|of) (?:him|his fate)\b|"
                                r"\bdo(?:es)? not know anything about him\b|"
-                               r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b|\bnever (?:returned|came back|came home)\b|"
+                               r"\b(?:family|they) (?:heard|has heard|have heard) nothing\b|(?<!was )(?<!were )(?<!been )\bnever (?:returned|came back|came home)\b|"
                                r"\b(?:not|never|no one|nobody|n['’]t)\b[^.;]{0,40}?\bwhere (?:he|she) (?:was|is|had been) (?:being )?(?:held|detained)\b|"
                                r"\bwhereabouts were unknown\b|\bnot (?:heard from|seen) (?:him|her)\b[^.;]{0,20}\bsince\b|"
                                r"\b(?:has|have|had) not been (?:seen|heard from)\b|\bno news (?:of|about|from) (?:him|her) since\b", I),
@@ -187,7 +187,7 @@ class Event:
 
 
 ROUGHLY = re.compile(r"\b(?:days|weeks) later\b|\ba (?:week|month) later\b", I)
-SEQUEL = re.compile(r"\b(?:then|later|afterwards|subsequently|after that|eventually|within (?:a|an|one|two|three|a few) "
+SEQUEL = re.compile(r"\b(?:then|later|afterwards|subsequently|after that|eventually|now|today|currently|within (?:a|an|one|two|three|a few) "
                     r"(?:days?|weeks?|months?|years?)|(?:months|a year|years) later|the (?:next|following) year)\b", I)
 SAME_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:the same (?:day|night|week|month)|that (?:same )?(?:day|night|week)|"
                        r"the next day|a day later|hours later|minutes later|days later|weeks later|a week later|"
@@ -195,7 +195,8 @@ SAME_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:the same (?:day|night|week
 SINCE_THEN = re.compile(r"\bsince(?: then)?\s*[.;]?\s*$", I)  # "has not been seen since": his own last date only
 TIMING = [("same", SAME_TIME, ("same", "that day", "that night", "that week", "next day", "later", "shortly", "immediately")),
           ("since", SINCE_THEN, ("since",)), ("roughly", ROUGHLY, ("later",)),
-          ("sequel", SEQUEL, ("then", "later", "after", "subsequently", "eventually", "within", "next year",
+          ("sequel", SEQUEL, ("then", "later", "after", "subsequently", "eventually", "within", "next year", "now",
+                              "today", "currently",
                               "following year"))]
 
 
