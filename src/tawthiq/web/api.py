@@ -19,9 +19,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tawthiq.store import models as M
 from tawthiq.store import search as store_search
-from tawthiq.text import fold
 from tawthiq.web import access
 from tawthiq.web.models import ApiToken
+from tawthiq.web.pages import persons as person_pages
 
 PAGE_SIZE = 50
 
@@ -208,6 +208,11 @@ class Redactor:
         self.active = not access.can_see_protected(user)
         self._strings: dict[int, list[str]] = {}
 
+    def prefetch(self, documents) -> None:
+        """Look up the names to blank for many documents at once (a results page)."""
+        if self.active:
+            self._strings.update(access.protected_strings_by_document(self.user, documents))
+
     def strings(self, document) -> list[str]:
         if not self.active or document is None:
             return []
@@ -347,11 +352,9 @@ def _canonical_list(user):
 
 
 def _persons_matching(user, q: str):
-    """Canonical persons with a visible record whose name or spelling contains `q` (folded)."""
-    key = fold(q)
-    records = access.visible_persons(user).filter(Q(names__normalized__contains=key) | Q(name__icontains=q))
-    clusters = records.annotate(root=Case(When(canonical__isnull=True, then=F("pk")), default=F("canonical_id")))
-    return _canonical_list(user).filter(pk__in=clusters.values("root"))
+    """Canonical persons with a visible record whose name or spelling contains `q` (folded),
+    found as the persons page finds them."""
+    return _canonical_list(user).filter(pk__in=person_pages.name_matches(user, access.visible_persons(user), q))
 
 
 # --- endpoints ------------------------------------------------------------------------
@@ -556,6 +559,7 @@ def search(request, q: str = Query(..., description="Words (Arabic or Latin); a 
     user = _reader(request)
     redactor = Redactor(user)
     hits = store_search.search_documents(q, limit=limit, queryset=access.visible_documents(user))
+    redactor.prefetch([hit.document for hit in hits])
     persons = _persons_matching(user, q).order_by("shown_name", "pk")[:limit] if q.strip() else []
     return {
         "query": q,

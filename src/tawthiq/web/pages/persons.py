@@ -52,7 +52,7 @@ def _filtered(request):
     f = {k: request.GET.get(k, "").strip() for k in ("q", "rank", "origin", "status", "unit", "event")}
     records = access.visible_persons(user)
     if f["q"]:
-        persons = persons.filter(pk__in=_name_matches(user, records, f["q"]))
+        persons = persons.filter(pk__in=name_matches(user, records, f["q"]))
     if f["rank"]:
         persons = persons.filter(pk__in=_clusters_of(records.filter(rank=f["rank"])))
     if f["origin"]:
@@ -75,7 +75,7 @@ def _filtered(request):
 MATCH_IDS = 2000
 
 
-def _name_matches(user, records, query: str):
+def name_matches(user, records, query: str):  # also used by the API (web/api.py)
     """Canonical ids of persons with a name or spelling containing `query` (folded too).
 
     Two plain scans (records' own names, then every spelling), no join between them, and
