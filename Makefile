@@ -42,6 +42,7 @@ bench-extract: install
 bench-resolve: install
 	$(BIN)/python benchmarks/bench_resolve.py
 bench-web: install
+	$(BIN)/python benchmarks/bench_web.py
 
 # Person linkage on real spellings (../shared/corpus/names); part of bench-resolve.
 bench-resolve: bench-resolve-real
