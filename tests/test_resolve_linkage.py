@@ -115,7 +115,8 @@ def test_reordered_names_and_loose_spellings_link():
     assert c["r1"] == c["r2"] and c["q1"] == c["q2"]
     assert len({c["r1"], c["q1"], c["x1"]}) == 3
     levels = {x["comparison"]: x["level"] for x in result.explain("r1", "r2").contributions}
-    assert levels["given_name"] == "given name elsewhere in the other name"
+    # The capitalised family name written first is still read as the family name.
+    assert levels["given_name"] == "same given name" and levels["family_name"] == "same family name"
 
 
 def test_larger_lists_estimate_u_from_the_data():
@@ -128,4 +129,5 @@ def test_larger_lists_estimate_u_from_the_data():
     pair = next(p for p in declared.pairs)
     weights = {c["comparison"]: c["log2_weight"] for c in trained.explain(pair.left_id, pair.right_id).contributions}
     priors = {c["comparison"]: c["log2_weight"] for c in pair.contributions}
-    assert weights["name_words"] != pytest.approx(priors["name_words"])
+    # Levels whose u is declared (rarity bands, name order) keep it; the others are estimated.
+    assert any(weights[name] != pytest.approx(priors[name]) for name in priors if name != "prior")

@@ -1,7 +1,7 @@
 """Person linkage with Splink: which records of a list are the same person, and why.
 
-Records are plain dicts (``id``, ``name`` and optionally ``rank``, ``birth_year``,
-``age`` + ``age_at``, ``origin``, ``units``, ``event_dates``). Their names become the
+Records are plain dicts (``id``, ``name`` and optionally ``mother`` (her name), ``rank``,
+``birth_year``, ``age`` + ``age_at``, ``origin``, ``units``, ``event_dates``). Their names become the
 comparison keys of :mod:`tawthiq.resolve.names`; the model compares those keys and any
 other field present (a missing field contributes nothing, so name-only lists work).
 
@@ -34,13 +34,20 @@ from functools import lru_cache
 from typing import Any
 
 from tawthiq.resolve.names import loose_key, name_keys, skeleton
-from tawthiq.text import fold
+from tawthiq.text import fold, script_of
+
+SAME_VOWELS_JW = 0.93
+
 
 def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
     """Given or family name: the same key, a close spelling (loose key or Jaro-Winkler on
     the phonetic key), or found elsewhere in the other name (names written in another
     order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way."""
     key = f"{part}_key"
+    # Same consonants and, within one script, close vowels: Mohammed = Muhammad but not
+    # Mahmoud (all three "mhmd"). Across scripts the Arabic side has no short vowels to compare.
+    same_vowels = (f"{key}_l = {key}_r AND (name_arabic_l <> name_arabic_r OR {part}_phon_l = {part}_phon_r "
+                   f"OR jaro_winkler_similarity({part}_phon_l, {part}_phon_r) >= {SAME_VOWELS_JW})")
     elsewhere = {
         "duckdb": f"list_contains(name_tokens_r, {key}_l) OR list_contains(name_tokens_l, {key}_r)",
         "spark": f"array_contains(name_tokens_r, {key}_l) OR array_contains(name_tokens_l, {key}_r)",
@@ -50,16 +57,20 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
         "description": f"the {part} name" + (" (last name unit)" if part == "family" else " (first name)"),
         "levels": [
             {"kind": "null", "column": key},
-            {"kind": "exact", "column": key, "tf": True, "label": f"same {part} name",
-             "m": m_same, "u": u_same},
+            # The rarity of the words is weighed by name_words: agreeing here only says the
+            # name is in the same order (u fixed, so it is not counted twice).
+            {"kind": "sql", "sql": same_vowels, "label": f"same {part} name",
+             "m": m_same, "u": m_same / 8, "fix_u": True},
+            {"kind": "exact", "column": key, "label": f"same consonants in the {part} name",
+             "m": 0.03, "u": u_same},
             {"kind": "sql", "sql": f"{part}_loose_l = {part}_loose_r",
              "label": f"similar {part} name (loose key)", "m": 0.1, "u": 0.01},
             {"kind": "jaro_winkler", "column": f"{part}_phon", "threshold": 0.88,
              "label": f"similar {part} name", "m": 0.05, "u": 0.02},
             {"kind": "sql", "sql": elsewhere, "label": f"{part} name elsewhere in the other name",
              "m": 0.05, "u": 0.05},
-            {"kind": "else", "label": f"different {part} name", "m": 1 - m_same - 0.2,
-             "u": 1 - u_same - 0.08},
+            {"kind": "else", "label": f"different {part} name", "m": 1 - m_same - 0.23,
+             "u": 1 - 2 * u_same - 0.08},
         ],
     }
 
@@ -73,35 +84,67 @@ COMPARISONS: list[dict[str, Any]] = [
         "description": "the words of the whole name, in any order, weighed by their rarity",
         "levels": [
             {"kind": "null", "column": "name_tokens"},
-            {"kind": "word_overlap", "share": 0.99, "of": "longer", "label": "same words",
-             "m": 0.45, "u": 0.0005},
-            {"kind": "word_overlap", "share": 0.99, "rarity": 1.0,
-             "label": "all words of the shorter name, rare ones among them", "m": 0.25, "u": 0.0005},
-            {"kind": "word_overlap", "share": 0.99, "rarity": 0.0,
-             "label": "all words of the shorter name, common ones", "m": 0.05, "u": 0.003},
-            {"kind": "word_overlap", "share": 0.6, "rarity": 1.0,
-             "label": "most words, rare ones among them", "m": 0.15, "u": 0.002},
-            {"kind": "word_overlap", "share": 0.6, "rarity": 0.0, "label": "most words",
-             "m": 0.07, "u": 0.02},
-            {"kind": "word_overlap", "share": 0.01, "rarity": 0.0, "label": "some word shared",
-             "m": 0.08, "u": 0.2},
-            {"kind": "else", "label": "no word shared", "m": 0.05, "u": 0.7745},
+            {"kind": "word_overlap", "share": 0.99, "of": "longer", "bits_over_n": 4,
+             "label": "same words, a rare name", "m": 0.25},
+            {"kind": "word_overlap", "share": 0.99, "of": "longer", "bits_over_n": 0,
+             "label": "same words, an uncommon name", "m": 0.15},
+            {"kind": "word_overlap", "share": 0.99, "of": "longer", "label": "same words, a common name",
+             "m": 0.08, "u": 0.001},
+            {"kind": "word_overlap", "share": 0.99, "bits_over_n": 4,
+             "label": "all words of the shorter name, rare ones", "m": 0.12},
+            {"kind": "word_overlap", "share": 0.99, "bits_over_n": 0,
+             "label": "all words of the shorter name, uncommon ones", "m": 0.1},
+            {"kind": "word_overlap", "share": 0.99, "label": "all words of the shorter name, common ones",
+             "m": 0.05, "u": 0.003},
+            {"kind": "word_overlap", "share": 0.6, "bits_over_n": 4, "label": "most words, rare ones among them",
+             "m": 0.08},
+            {"kind": "word_overlap", "share": 0.6, "bits_over_n": 0, "label": "most words, uncommon ones among them",
+             "m": 0.05},
+            {"kind": "word_overlap", "share": 0.6, "label": "most words", "m": 0.04, "u": 0.02},
+            {"kind": "word_overlap", "share": 0.01, "label": "some word shared", "m": 0.04, "u": 0.2},
+            {"kind": "else", "label": "no word shared", "m": 0.03, "u": 0.77},
         ],
     },
     _name_part("given", m_same=0.75, u_same=0.05),
     _name_part("family", m_same=0.7, u_same=0.03),
     {
+        "name": "father_name",
+        "description": "the father's name (second word of a full name): another father's name "
+                       "is strong evidence of another person",
+        "levels": [
+            {"kind": "null", "column": "father_key"},
+            {"kind": "exact", "column": "father_key", "label": "same father's name",
+             "m": 0.8, "u": 0.4, "fix_u": True},  # its rarity is weighed by name_words
+            {"kind": "sql", "sql": "father_loose_l = father_loose_r", "label": "similar father's name",
+             "m": 0.1, "u": 0.02},
+            {"kind": "else", "label": "different father's name", "m": 0.05, "u": 0.93},
+        ],
+    },
+    {
+        "name": "mother_name",
+        "description": "the mother's name, when the list records it",
+        "levels": [
+            {"kind": "null", "column": "mother_key"},
+            {"kind": "exact", "column": "mother_key", "tf": True, "label": "same mother's name",
+             "m": 0.85, "u": 0.06},
+            {"kind": "sql", "sql": "mother_loose_l = mother_loose_r", "label": "similar mother's name",
+             "m": 0.1, "u": 0.03},
+            {"kind": "else", "label": "different mother's name", "m": 0.02, "u": 0.91},
+        ],
+    },
+    {
         "name": "full_name_similarity",
-        "description": "Jaro-Winkler similarity of the whole name's phonetic key",
+        "description": "Jaro-Winkler similarity of the whole name's phonetic key: spellings the "
+                       "word keys miss (u declared: the words' rarity is weighed by name_words)",
         "levels": [
             {"kind": "null", "column": "full_phon"},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.95, "label": "JW >= 0.95",
-             "m": 0.4, "u": 0.05},
+             "m": 0.4, "u": 0.05, "fix_u": True},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.85, "label": "JW >= 0.85",
-             "m": 0.35, "u": 0.03},
+             "m": 0.35, "u": 0.1, "fix_u": True},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.7, "label": "JW >= 0.7",
-             "m": 0.2, "u": 0.4},
-            {"kind": "else", "label": "JW < 0.7", "m": 0.05, "u": 0.52},
+             "m": 0.2, "u": 0.35, "fix_u": True},
+            {"kind": "else", "label": "JW < 0.7", "m": 0.05, "u": 0.5, "fix_u": True},
         ],
     },
     {
@@ -120,11 +163,12 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "null", "column": "birth_year"},
             {"kind": "within", "column": "birth_year", "threshold": 0, "label": "same year",
              "m": 0.6, "u": 0.03},
-            {"kind": "within", "column": "birth_year", "threshold": 2, "label": "within 2 years",
-             "m": 0.35, "u": 0.1},
-            {"kind": "within", "column": "birth_year", "threshold": 5, "label": "within 5 years",
-             "m": 0.048, "u": 0.15},
-            {"kind": "else", "label": "more than 5 years apart", "m": 0.0002, "u": 0.7218},
+            # An age at a date gives the year to within one.
+            {"kind": "within", "column": "birth_year", "threshold": 1, "label": "within 1 year",
+             "m": 0.37, "u": 0.06},
+            {"kind": "within", "column": "birth_year", "threshold": 3, "label": "within 3 years",
+             "m": 0.0298, "u": 0.1},
+            {"kind": "else", "label": "more than 3 years apart", "m": 0.0002, "u": 0.81},
         ],
     },
     {
@@ -132,8 +176,8 @@ COMPARISONS: list[dict[str, Any]] = [
         "description": "place of origin",
         "levels": [
             {"kind": "null", "column": "origin_key"},
-            {"kind": "exact", "column": "origin_key", "label": "same origin", "m": 0.8, "u": 0.1},
-            {"kind": "else", "label": "different origin", "m": 0.2, "u": 0.9},
+            {"kind": "exact", "column": "origin_key", "label": "same origin", "m": 0.6, "u": 0.1},
+            {"kind": "else", "label": "different origin (or a town and its region)", "m": 0.4, "u": 0.9},
         ],
     },
     {
@@ -174,6 +218,10 @@ BLOCKING_KEYS: dict[str, tuple[str, ...]] = {
     "block_given_father_year": ("given_key", "father_key", "birth_year"),
     "block_family_year_origin": ("family_key", "birth_year", "origin_key"),
     "block_given_year_origin": ("given_key", "birth_year", "origin_key"),
+    "block_family_given_initial": ("family_key", "given_initial"),
+    "block_given_family_initial": ("given_key", "family_initial"),
+    "block_given_father": ("given_key", "father_key"),
+    "block_father_family": ("father_key", "family_key"),
 }
 BLOCKING_RULES: list[dict[str, Any]] = [
     *({"columns": [key]} for key in BLOCKING_KEYS),
@@ -190,6 +238,7 @@ DEFAULT_THRESHOLD = 0.9
 MIN_CLUSTER_DENSITY = 0.5
 STRICTER_STEP = 2.0  # match weight added per re-split of an incoherent cluster
 U_SAMPLE_PAIRS = 1e6  # random pairs for estimating u
+PRIOR_MARGIN = 8.0  # bits: how far a re-estimated prior may lift a pair
 DUCKDB_THREADS = 2
 DUCKDB_MEMORY = "4GB"
 
@@ -278,6 +327,11 @@ def _folded(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
+def _given_key(text: str) -> str:
+    return name_keys(text).given if text.strip() else ""
+
+
+@lru_cache(maxsize=1 << 14)
 def _origin_key(text: str) -> str:
     return " ".join(skeleton(w) for w in fold(text).split())
 
@@ -302,8 +356,11 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
         origin = _origin_key(str(record.get("origin") or ""))
         years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
         rank = _folded(str(record.get("rank") or ""))
+        name = str(record.get("name") or "")
+        mother = _given_key(str(record.get("mother") or ""))
         row = {
             "unique_id": position,
+            "name_raw": _folded(name) or None,
             "name_set": " ".join(tokens) or None,
             "name_tokens": tokens or None,
             "token_bits": bits or None,
@@ -319,6 +376,10 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "given_initial": k.given[:1] or None,
             "family_key": k.family or None,
             "father_key": k.father or None,
+            "father_loose": loose_key(k.father) or None,
+            "mother_key": mother or None,
+            "mother_loose": loose_key(mother) or None,
+            "name_arabic": script_of(name) == "arabic",
             "family_phon": k.family_phonetic or None,
             "family_loose": loose_key(k.family) or None,
             "family_initial": k.family[:1] or None,
@@ -362,6 +423,12 @@ _SIDE_BITS = {
 }
 
 
+def _rarity_basis(log2_n: float) -> float:
+    """log2 N, the bits a name needs to be expected once by chance; at least that of
+    MIN_TRAINING_ROWS records, as word counts in a short list say little about rarity."""
+    return max(log2_n, math.log2(MIN_TRAINING_ROWS))
+
+
 def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
     side = _SIDE_BITS[backend]
     shared = f"least({side.format(a='l', b='r')}, {side.format(a='r', b='l')})"
@@ -370,8 +437,8 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
     # The size tests name the list columns outside the lambdas, where Splink sees them.
     condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits") for x in "lr")
     condition += f" AND {shared} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"
-    if spec.get("rarity"):
-        condition += f" AND {shared} >= {spec['rarity'] * log2_n:.3f}"
+    if "bits_over_n" in spec:
+        condition += f" AND {shared} >= {_rarity_basis(log2_n) + spec['bits_over_n']:.3f}"
     return condition
 
 
@@ -405,8 +472,16 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb", log
     else:
         raise LinkageError(f"unknown comparison level kind {kind!r}")
     options: dict[str, Any] = {"label_for_charts": spec.get("label", kind)}
+    if "bits_over_n" in spec:
+        # Sharing B bits of name information happens to a random pair about once in 2**B
+        # (that is what the bits measure): u is known, and too small to sample at 1M.
+        options.update(u_probability=2.0 ** -(_rarity_basis(log2_n) + spec["bits_over_n"]),
+                       fix_u_probability=True)
+    elif spec.get("fix_u"):
+        options.update(fix_u_probability=True)
     if with_priors:
-        options.update(m_probability=spec["m"], u_probability=spec["u"])
+        options.setdefault("u_probability", spec.get("u"))
+        options.update(m_probability=spec["m"])
     return level.configure(**options)
 
 
@@ -487,6 +562,31 @@ def _prior_probability(n_rows: int) -> float:
     (a deduplication list), bounded for tiny and huge inputs."""
     n = max(n_rows, 2)
     return min(0.5, max(1e-7, 1.0 / (n - 1)))
+
+
+def _logit2(p: float) -> float:
+    return math.log2(p / (1 - p))
+
+
+def _estimated_prior(scored: dict, comparisons: list[dict], n_rows: int, log2_n: float) -> float | None:
+    """The share of record pairs that match, estimated from the list: the pairs at the most
+    telling name level whose u is known (sharing a rare name by chance happens about
+    N/2**bits_over_n times over all N**2/2 pairs); the rest are matches, of which that level
+    finds the share m. A deduplication list with many copies per person gets a higher prior
+    than one duplicate per record; None when the model has no such level."""
+    import numpy as np
+
+    for spec in comparisons:
+        levels = [lv for lv in spec["levels"] if lv["kind"] != "null"]
+        if not levels or "bits_over_n" not in levels[0] or f"gamma_{spec['name']}" not in scored:
+            continue
+        top = levels[0]
+        pairs = n_rows * (n_rows - 1) / 2
+        observed = int(np.count_nonzero(scored[f"gamma_{spec['name']}"] == len(levels) - 1))
+        chance = pairs * 2.0 ** -(_rarity_basis(log2_n) + top["bits_over_n"])
+        matches = max(observed - chance, 0.0) / top["m"]
+        return min(0.5, max(matches / pairs, 0.5 / (n_rows - 1)))
+    return None
 
 
 def _train(linker, n_rows: int, on_step: Callable[[str], None]) -> bool:
@@ -676,22 +776,35 @@ def link_records(
 
     step("scoring candidate pairs")
     kept = min(threshold, pairs_floor) if pairs_floor is not None else threshold
-    predictions = linker.inference.predict(threshold_match_probability=kept, warning_mode="never")
+    # Scored with the provisional prior, down to PRIOR_MARGIN bits below the kept pairs, so
+    # that the pairs a re-estimated prior lifts above them are there.
+    floor_weight = math.log2(kept / (1 - kept)) - PRIOR_MARGIN
+    predictions = linker.inference.predict(threshold_match_weight=floor_weight, warning_mode="never")
     available = {c.name.strip("\"`") for c in predictions.columns}
-    wanted = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"] + [
+    wanted = ["unique_id_l", "unique_id_r", "match_weight"] + [
         c for spec in comparisons
         for c in (f"gamma_{spec['name']}", f"mw_{spec['name']}", f"mw_tf_adj_{spec['name']}")
         if c in available
     ]
     scored = _fetch(db_api, backend, f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}")
+    predictions.drop_table_from_database_and_remove_from_cache()
+    import numpy as np
+
+    estimated = _estimated_prior(scored, comparisons, n_rows, math.log2(n_rows)) if trained else None
+    if estimated is not None:
+        shift = _logit2(estimated) - _logit2(prior)
+        prior = estimated
+        linker._settings_obj._probability_two_random_records_match = prior
+        scored["match_weight"] = scored["match_weight"] + shift
+    keep = scored["match_weight"] >= math.log2(kept / (1 - kept))
+    scored = {k: v[keep] for k, v in scored.items()}
+    scored["match_probability"] = 1.0 / (1.0 + 2.0 ** -scored["match_weight"])
     labels = _level_labels(comparisons)
 
     def explain_row(row: dict) -> list[dict]:
         return _contributions(row, comparisons, labels, prior)
 
     step("clustering")
-    import numpy as np
-
     left = scored["unique_id_l"].astype(np.int64)
     right = scored["unique_id_r"].astype(np.int64)
     weight = scored["match_weight"].astype(np.float64)

@@ -351,6 +351,8 @@ def parse_name(name: str) -> ParsedName:
     core = [u for u in named if u is not kunya or (u is named[-1] and len(named) > 1)]
     if kunya in core:
         kunya = None
+    if len(core) >= 2 and core[0].caps and not any(u.caps for u in core[1:]):
+        core = core[1:] + core[:1]  # "HADDAD Omar": the capitalised family name written first
     given = core[0] if core else None
     family = core[-1] if len(core) >= 2 else None
     if len(core) == 1 and (kunya is not None or given.article or given.caps):

@@ -3,14 +3,18 @@
 Every name here is a generic, common Arabic given name, family name, nisba or place:
 no list of real people was used. A synthetic *person* has a given name, a father's name,
 sometimes a grandfather's name, a family name (al-X, a nisba like al-Homsi, or Abu X),
-sometimes a kunya, a rank, a birth year, an origin, units and a defection date. Each person
+sometimes a kunya, a mother's name, a rank, a birth year, an origin, units and a defection
+date. How often each field is written follows documentation lists of detainees and
+defectors, which usually record the father's name (85% of Latin records, 90% of Arabic
+ones here), often the mother's name (50%), the birth year or an age (75%) and the place
+of origin (75%). Each person
 is written down by one to several *records*, as different sources would write them:
 
 - transliteration variants (Mohammed/Muhammad/Mohamad, Abdul Latif/Abdulatif/Abd al-Latif,
   al-Samadi/Smadi, q/k/g, kh/h, ou/u/o, ee/i, doubled letters, apostrophes, al-/el-/none),
 - Arabic-script copies (with and without hamza, ta marbuta as ha, joined abd-compounds),
 - typos, upper-case list style, "FAMILY, Given" order, kunya forms,
-- missing fields: father's name dropped, no rank, no birth year, age at a date instead
+- missing fields: father's or mother's name dropped, no rank, no birth year, age at a date instead
   of a birth year, no origin, town instead of governorate,
 - many different people sharing common names: given and family names are drawn with
   Zipf-like frequencies, so namesakes grow with the size of the set, as in real lists.
@@ -156,6 +160,47 @@ GIVEN_NAMES = """
 يامن|Yamen,Yamin
 """
 
+# Mothers' names (documentation lists of detainees and defectors often record the mother's
+# name, as Syrian civil records do), most common first.
+FEMALE_NAMES = """
+فاطمة|Fatima,Fatma,Fatmeh
+مريم|Maryam,Mariam,Miriam
+خديجة|Khadija,Khadijeh,Khadiga
+عائشة|Aisha,Aysha,Aicha
+زينب|Zainab,Zeinab,Zaynab
+أمينة|Amina,Ameena,Amineh
+نور|Nour,Noor,Nur
+هدى|Huda,Houda,Hoda
+سعاد|Suad,Souad,Su'ad
+ليلى|Layla,Leila,Laila
+سميرة|Samira,Sameera,Samireh
+نجاح|Najah,Nagah
+وفاء|Wafaa,Wafa
+رنا|Rana
+سلمى|Salma,Selma
+هند|Hind,Hend
+منى|Mona,Muna
+سناء|Sanaa,Sana'
+رقية|Ruqaya,Roukaya,Ruqayya
+حليمة|Halima,Haleema
+صبحية|Subhiya,Sobhia
+نجوى|Najwa,Nagwa
+غادة|Ghada,Ghadah
+لمى|Lama
+ريم|Reem,Rim
+عبير|Abir,Abeer
+دلال|Dalal
+جميلة|Jamila,Jameela
+بشرى|Bushra,Boushra
+نوال|Nawal
+وداد|Widad,Wedad
+إيمان|Iman,Eman
+رحاب|Rihab,Rehab
+ابتسام|Ibtisam,Ebtesam
+سهام|Siham,Seham
+آمنة|Amna,Amneh
+"""
+
 # Family names proper (tribal, occupational, descriptive); nisbas and al-<given> /
 # Abu <given> family names are added below.
 FAMILY_NAMES = """
@@ -272,7 +317,9 @@ RANKS = [
 # into a pattern gives names of the kind Haddad, Hamdan, Mansour, Qutayba.
 ROOTS = """حمد سلم كتب نصر قسم حسن خلد فضل شرف رشد صبر جبر قدر حكم عزم نجم زهر بدر سعد فرح كرم جمل
 طلب غنم سمر ظهر حرب شمس قطن زرع برك نبل فرج سبع ذبح خطب درس نعم رحم صدق فتح جلب حفظ شكر حلم كسب
-عمر رزق قبل صلح نقش غزل دبس""".split()
+عمر رزق قبل صلح نقش غزل دبس بشر حلب خضر دهن رسل زكر سحب شدد صنع طبخ عرف فهم قتل لطف مدح نشر هجر
+بطل ترك جرد حبس خرط دفع ربط سكر شهب ضرب عقل فلح قلب لبس مسك نفع حصد جدل حرث خبز دقق رعد سلخ شطب
+صقر طحن عسل فتل قصب كحل نحل حكر جزر برد""".split()
 LETTER_LATIN = {
     "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
     "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f", "ق": "q",
@@ -287,6 +334,9 @@ PATTERNS = [
     ("12ي3", "1o2ay3"),  # fu'ayl: Qutayb
     ("م12و3", "ma12ou3"),  # maf'ul: Mansour
     ("12ا3ي", "1a22a3i"),  # nisba of fa''al
+    ("1ا23ي", "1a2e3i"),  # nisba of fa'il: Hamedi
+    ("12ي3ي", "1o2ay3i"),  # nisba of fu'ayl: Qutaybi
+    ("1ا2و3", "1a2ou3"),  # fa'ul: Haddour
 ]
 
 
@@ -418,6 +468,7 @@ class SyntheticPerson:
     given: NameForm
     father: NameForm
     grandfather: NameForm | None
+    mother: NameForm
     family: NameForm
     family_style: str  # "al" (al-X, written with or without the article), "abu" (Abu X) or "plain"
     kunya_son: NameForm | None
@@ -457,6 +508,7 @@ class Generator:
         given = _parse(GIVEN_NAMES)
         family = _parse(FAMILY_NAMES)
         self.given = _Zipf(given, 0.9)
+        self.female = _Zipf(_parse(FEMALE_NAMES), 0.9)
         # Families: the written list first (most common), then a long tail of Abu <given> and
         # pattern-built names, shuffled; far flatter than given names, as in real lists.
         tail = [(g, "abu") for g in given[:60]] + [(f, "plain") for f in pattern_family_names()]
@@ -494,6 +546,7 @@ class Generator:
             given=self.given.draw(rng),
             father=self.given.draw(rng),
             grandfather=self.given.draw(rng) if rng.random() < 0.5 else None,
+            mother=self.female.draw(rng),
             family=family,
             family_style=style,
             kunya_son=self.given.draw(rng) if rng.random() < 0.2 else None,
@@ -518,14 +571,16 @@ class Generator:
             if rng.random() < 0.08:  # promoted, or written at an earlier rank
                 index = max(0, min(len(RANKS) - 1, index + rng.choice((-1, 1))))
             record["rank"] = RANKS[index][2]
+        if rng.random() < 0.5:
+            record["mother"] = _arabic_variant(rng, p.mother.arabic) if arabic else self.spell(p.mother)
         r = rng.random()
-        if r < 0.35:
+        if r < 0.5:
             record["birth_year"] = p.birth_year + (rng.choice((-1, 1)) if rng.random() < 0.05 else 0)
-        elif r < 0.55:
+        elif r < 0.75:
             year = rng.randint(2012, 2024)
             record["age"] = year - p.birth_year - rng.randint(0, 1)
             record["age_at"] = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        if rng.random() < 0.6:
+        if rng.random() < 0.75:
             governorate, towns = self.places[p.governorate]
             place = towns[p.town] if p.town is not None and rng.random() < 0.5 else governorate
             record["origin"] = _arabic_variant(rng, place.arabic) if arabic else self.spell(place)
@@ -536,8 +591,7 @@ class Generator:
     def _latin_name(self, p: SyntheticPerson) -> str:
         rng = self.rng
         parts = [self.spell(p.given)]
-        r = rng.random()
-        if r < 0.55:
+        if rng.random() < 0.85:  # documentation lists usually carry the father's name
             parts.append(self.spell(p.father))
             if p.grandfather and rng.random() < 0.3:
                 parts.append(self.spell(p.grandfather))
@@ -561,7 +615,7 @@ class Generator:
     def _arabic_name(self, p: SyntheticPerson) -> str:
         rng = self.rng
         parts = [_arabic_variant(rng, p.given.arabic)]
-        if rng.random() < 0.8:  # Arabic lists usually carry the father's name
+        if rng.random() < 0.9:  # Arabic lists usually carry the father's name
             parts.append(_arabic_variant(rng, p.father.arabic))
             if p.grandfather and rng.random() < 0.4:
                 parts.append(_arabic_variant(rng, p.grandfather.arabic))
