@@ -258,6 +258,11 @@ def _evidence_prefetch(user, to_attr="shown_evidence") -> Prefetch:
     )
 
 
+def _narrow(queryset, **lookups):
+    """Apply the filters that were asked for (an empty or missing parameter asks for nothing)."""
+    return queryset.filter(**{key: value for key, value in lookups.items() if value not in (None, "")})
+
+
 def _not_rejected(queryset, review_state: str = ""):
     """Rejected statements are left out, as in exports, unless asked for by review state."""
     if review_state:
@@ -374,16 +379,8 @@ def list_documents(
     docs = access.visible_documents(_reader(request)).select_related("publisher")
     if not all_versions:
         docs = docs.filter(is_current=True)
-    if q:
-        docs = docs.filter(title__icontains=q)
-    if language:
-        docs = docs.filter(language=language)
-    if publisher:
-        docs = docs.filter(publisher__name__icontains=publisher)
-    if published_from:
-        docs = docs.filter(published__gte=published_from)
-    if published_to:
-        docs = docs.filter(published__lte=published_to)
+    docs = _narrow(docs, title__icontains=q, language=language, publisher__name__icontains=publisher,
+                   published__gte=published_from, published__lte=published_to)
     return docs.order_by(F("published").desc(nulls_last=True), "doc_id", "-version")
 
 
@@ -513,18 +510,11 @@ def list_events(
 ):
     """Events, by date."""
     user = _reader(request)
-    events = _events_query(user)
-    if type:
-        events = events.filter(type=type)
-    if date_from:
-        events = events.filter(date_sort__gte=date_from)
-    if date_to:
-        events = events.filter(date_sort__lte=date_to)
+    events = _narrow(_events_query(user), type=type, date_sort__gte=date_from, date_sort__lte=date_to,
+                     document__doc_id=document)
     if person is not None:
         records = access.visible_persons(user).filter(Q(pk=person) | Q(canonical_id=person))
         events = events.filter(participants__person__in=records).distinct()
-    if document:
-        events = events.filter(document__doc_id=document)
     events = _not_rejected(events, review_state)
     redactor = Redactor(user)
     return _Mapped(events.order_by(F("date_sort").asc(nulls_last=True), "pk"), lambda e: _event(e, redactor))
@@ -543,11 +533,7 @@ def list_claims(
     claims = (
         access.visible_claims(user).select_related("document", "place").prefetch_related(_evidence_prefetch(user))
     )
-    if category:
-        claims = claims.filter(category=category)
-    if document:
-        claims = claims.filter(document__doc_id=document)
-    claims = _not_rejected(claims, review_state)
+    claims = _not_rejected(_narrow(claims, category=category, document__doc_id=document), review_state)
     redactor = Redactor(user)
     return _Mapped(claims.order_by("period_start", "pk"), lambda c: _claim(c, redactor))
 
