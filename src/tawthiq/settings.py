@@ -117,6 +117,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise indexes it at start-up; `serve` fills it
 # htmx comes from the npm registry (`make install`), never from a CDN and never committed.
 HTMX_DIR = Path(
     os.environ.get("TAWTHIQ_HTMX_DIR", PACKAGE_DIR.parent.parent / "build" / "npm" / "node_modules" / "htmx.org" / "dist")
