@@ -260,3 +260,14 @@ def test_openapi_schema_and_docs_page_are_local(world, client):
     page = client.get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_list_totals_are_counted_up_to_a_cap(world, client, monkeypatch):
+    from tawthiq.web import api
+
+    bearer(client, world["users"]["analyst"])
+    page = get(client, "/api/events?page_size=2")
+    assert (page["count"], page["count_capped"]) == (5, False)
+    monkeypatch.setattr(api, "COUNT_CAP", 3)
+    page = get(client, "/api/events?page_size=2&page=2")
+    assert (page["count"], page["count_capped"], len(page["items"])) == (3, True, 2)

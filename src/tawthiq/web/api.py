@@ -10,8 +10,9 @@ Without either: 401. Logged in but without a role: 403.
 """
 
 from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import F, Prefetch, Q
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -21,9 +22,11 @@ from tawthiq.store import models as M
 from tawthiq.store import search as store_search
 from tawthiq.web import access
 from tawthiq.web.models import ApiToken
+from tawthiq.web.pages import common
 from tawthiq.web.pages import persons as person_pages
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000
 
 
 class BearerToken(HttpBearer):
@@ -43,6 +46,29 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerToken(), SessionAuth()],
 )
+
+
+class Pages(PageNumberPagination):
+    """Numbered pages whose total is counted up to COUNT_CAP: for a viewer, counting a
+    million visible events means testing each for protection (seconds); a page needs
+    no exact total beyond that."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(..., description=f"Matching items, counted up to {COUNT_CAP:,}.")
+        count_capped: bool = Field(..., description="True when there are more than `count`.")
+
+    def __init__(self, **kwargs):
+        super().__init__(page_size=PAGE_SIZE, **kwargs)
+
+    def _items_count(self, queryset) -> int:
+        return queryset.all()[: COUNT_CAP + 1].count()
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["count_capped"] = page["count"] > COUNT_CAP
+        page["count"] = min(page["count"], COUNT_CAP)
+        return page
 
 
 def _reader(request):
@@ -127,7 +153,7 @@ class ClaimOut(Schema):
 
 class PersonOut(Schema):
     id: int
-    name: str = Field(..., alias="shown_name", description="A name from a record the caller may see.")
+    name: str = Field(..., description="The name of the person's first record the caller may see.")
     rank: str
     review_state: str
 
@@ -254,7 +280,9 @@ def _evidence(items, redactor: Redactor) -> list[dict]:
 
 def _evidence_prefetch(user, to_attr="shown_evidence") -> Prefetch:
     return Prefetch(
-        "evidence", queryset=access.visible_evidence(user).select_related("document"), to_attr=to_attr
+        # Ordered here: the model's default order (by document) makes SQLite walk every span.
+        "evidence", queryset=access.visible_evidence(user).select_related("document").order_by("start", "pk"),
+        to_attr=to_attr,
     )
 
 
@@ -342,30 +370,29 @@ def _record(person, redactor: Redactor) -> dict:
     }
 
 
-def _canonical_list(user):
-    """Canonical persons for lists, each named by a record the user may see."""
-    persons = access.visible_canonical_persons(user)
-    if access.can_see_protected(user):
-        return persons.annotate(shown_name=F("name"))
-    visible = access.visible_persons(user)
-    return persons.annotate(
-        shown_name=Case(
-            When(Exists(visible.filter(pk=OuterRef("pk"))), then=F("name")),
-            default=Subquery(visible.filter(canonical=OuterRef("pk")).order_by("pk").values("name")[:1]),
-        )
-    )
+def _person_rows(user, persons) -> list[dict]:
+    """PersonOut rows for one page of canonical persons, named as the persons page names them
+    (by a record the user may see), in two queries whatever the page size."""
+    persons = list(persons)
+    clusters = common.cluster_records(user, [p.pk for p in persons])
+    return [
+        {"id": p.pk, "name": common.display_name(clusters.get(p.pk, [])), "rank": p.rank,
+         "review_state": p.review_state}
+        for p in persons
+    ]
 
 
 def _persons_matching(user, q: str):
     """Canonical persons with a visible record whose name or spelling contains `q` (folded),
     found as the persons page finds them."""
-    return _canonical_list(user).filter(pk__in=person_pages.name_matches(user, access.visible_persons(user), q))
+    persons = access.visible_canonical_persons(user)
+    return persons.filter(pk__in=person_pages.name_matches(user, access.visible_persons(user), q))
 
 
 # --- endpoints ------------------------------------------------------------------------
 
 @api.get("/documents", response=list[DocumentOut], tags=["documents"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages)
 def list_documents(
     request,
     q: str = Query("", description="Words the title contains."),
@@ -415,15 +442,14 @@ def get_document(request, doc_id: str, version: int | None = None):
 
 
 @api.get("/persons", response=list[PersonOut], tags=["persons"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages)
 def list_persons(request, q: str = Query("", description="Any name or spelling contains (Arabic or Latin)."),
                  rank: str = ""):
     """Canonical (resolved) persons."""
     user = _reader(request)
-    persons = _persons_matching(user, q) if q.strip() else _canonical_list(user)
-    if rank:
-        persons = persons.filter(rank=rank)
-    return persons.order_by("shown_name", "pk")
+    persons = _persons_matching(user, q) if q.strip() else access.visible_canonical_persons(user)
+    persons = _narrow(persons, rank=rank).order_by("name", "pk")
+    return _Mapped(persons, lambda page: _person_rows(user, page))
 
 
 @api.get("/persons/{person_id}", response=PersonDetail, tags=["persons"])
@@ -484,21 +510,29 @@ def get_person(request, person_id: int):
 
 
 class _Mapped:
-    """A queryset whose slices come out converted (ninja's paginator slices, then counts
-    with `.all().count()`), so lists are built from prefetched rows after slicing."""
+    """A queryset whose slices come out converted a page at a time (ninja's paginator slices,
+    then counts with `.all().count()`), so each page is built in a fixed number of queries."""
 
-    def __init__(self, queryset, convert):
-        self.queryset, self.convert = queryset, convert
+    def __init__(self, queryset, convert_page):
+        self.queryset, self.convert_page = queryset, convert_page
 
     def all(self):
         return self.queryset
 
     def __getitem__(self, item):
-        return [self.convert(row) for row in self.queryset[item]]
+        return self.convert_page(list(self.queryset[item]))
+
+
+def _statements_page(redactor: Redactor, convert):
+    """Convert a page of events or claims, with their documents' redactions looked up at once."""
+    def convert_page(rows):
+        redactor.prefetch({row.document for row in rows if row.document_id})
+        return [convert(row, redactor) for row in rows]
+    return convert_page
 
 
 @api.get("/events", response=list[EventOut], tags=["events"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages)
 def list_events(
     request,
     type: str = Query("", description="Event type (see the vocabulary)."),
@@ -517,11 +551,11 @@ def list_events(
         events = events.filter(participants__person__in=records).distinct()
     events = _not_rejected(events, review_state)
     redactor = Redactor(user)
-    return _Mapped(events.order_by(F("date_sort").asc(nulls_last=True), "pk"), lambda e: _event(e, redactor))
+    return _Mapped(events.order_by(F("date_sort").asc(nulls_last=True), "pk"), _statements_page(redactor, _event))
 
 
 @api.get("/claims", response=list[ClaimOut], tags=["claims"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages)
 def list_claims(
     request,
     category: str = "",
@@ -535,7 +569,7 @@ def list_claims(
     )
     claims = _not_rejected(_narrow(claims, category=category, document__doc_id=document), review_state)
     redactor = Redactor(user)
-    return _Mapped(claims.order_by("period_start", "pk"), lambda c: _claim(c, redactor))
+    return _Mapped(claims.order_by("period_start", "pk"), _statements_page(redactor, _claim))
 
 
 @api.get("/search", response=SearchOut, tags=["search"])
@@ -546,9 +580,9 @@ def search(request, q: str = Query(..., description="Words (Arabic or Latin); a 
     redactor = Redactor(user)
     hits = store_search.search_documents(q, limit=limit, queryset=access.visible_documents(user))
     redactor.prefetch([hit.document for hit in hits])
-    persons = _persons_matching(user, q).order_by("shown_name", "pk")[:limit] if q.strip() else []
+    persons = _persons_matching(user, q).order_by("name", "pk")[:limit] if q.strip() else []
     return {
         "query": q,
         "documents": [{"document": hit.document, "snippet": redactor.snippet(hit, q)} for hit in hits],
-        "persons": list(persons),
+        "persons": _person_rows(user, persons),
     }
