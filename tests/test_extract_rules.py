@@ -418,3 +418,14 @@ def test_a_long_list_keeps_every_distinct_person():
     record = run("\n".join(lines))
     assert len(record["persons"]) == 1000
     assert len([e for e in record["events"] if e["type"] == "arrest"]) == 1000
+
+
+def test_a_units_defection_without_a_named_person():
+    text = ("This was followed by the defection of a small number of elements from the Air Force Intelligence "
+            "Directorate in Hama, the source said.")
+    record = run(text)
+    [event] = record["events"]
+    orgs = {o["id"]: o["name"] for o in record["organizations"]}
+    assert (event["type"], event["subjects"], [orgs[a] for a in event["agents"]]) == (
+        "defection", [], ["Air Force Intelligence Directorate"])
+    assert event["place"] == "Hama"

@@ -388,6 +388,19 @@ def find_events(text: str, offset: int, persons: list, orgs: list, places: list,
                 _date(event, text, m, [], dates, left, right)
                 event.evidence.append(tuple(x + offset for x in quote_span(text, m.start(), org.end)))
                 events.append(event)
+    # "the defection of a number of elements from the Air Force Intelligence Directorate": a unit's
+    # defection, no person named.
+    for m in UNIT_DEFECTION.finditer(text) if "defection of" in low else ():
+        org = next((o for o in orgs if m.start() <= o.start <= m.end() + 2
+                    and org_kinds.get(o.key, ("", None))[1] == "government"), None)
+        if org and not any(e.type == "defection" and org.key in e.agents for e in events):
+            event = Event("defection", [], agents=[org.key])
+            left, right = _clause_bounds(text, m.start())
+            _date(event, text, m, [], dates, left, right)
+            near = [p for p in places if left <= p.start < right and p.kind != "facility"]
+            event.place = near[-1].phrase(text) if near else None
+            event.evidence.append(tuple(x + offset for x in quote_span(text, m.start(), max(m.end(), org.end), before=20)))
+            events.append(event)
     if label_type and not any(e.type == label_type for e in events):
         subjects = _subjects(persons, label.end(), label.end(), text)
         if subjects:
@@ -410,6 +423,9 @@ ADJECTIVE_USE = re.compile(r"\s+(?:officers?|soldiers?|colonels?|generals?|lieut
 COORDINATION = re.compile(r"\band\b|,|;")
 ACTIVE_VERB = re.compile(r"(?:arrested|detained|abducted|kidnapped|killed|executed|tortured|shot)\b", I)
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|is|are|got|being)\s+(?:\w+\s+)?$", I)
+UNIT_DEFECTION = re.compile(r"\bdefection of (?:a (?:small |large )?number of |dozens of |some |several |\d[\d,]* |the )?"
+                            r"(?:[\w-]+\s+){0,8}?(?:elements|soldiers|officers|members|personnel|troops|men)\b"
+                            r"(?:\s+(?:from|of|in)\s+(?:the\s+|an?\s+)?)?", I)
 JOIN_BEFORE = re.compile(r"\bjoin(?:ed|ing|s)?\s+(?:the\s+)?(?:ranks\s+of\s+(?:the\s+)?)?$", I)
 LEAVE_BEFORE = re.compile(r"\b(?:left|quit|leaving|leave|split from|broke with)\s+(?:the\s+)?$", I)
 COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:the\s+)?(?:[A-Z][\w.]+\s+){0,2})?")

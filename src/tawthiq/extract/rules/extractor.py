@@ -110,7 +110,8 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
         _record_fields(s, places, persons)
         _pronoun_attributes(s, mentions, persons)
         org_kinds = {m.key: (orgs.orgs[m.key].kind, orgs.orgs[m.key].side) for m in org_mentions if m.key in orgs.orgs}
-        for event in (find_events(s, offset, mentions, org_mentions, places, dates, org_kinds) if mentions else ()):
+        wanted = mentions or (org_mentions and "defection of" in low)  # a unit's defection needs no person
+        for event in (find_events(s, offset, mentions, org_mentions, places, dates, org_kinds) if wanted else ()):
             event.sentence = sentence_index
             events.append(event)
         attribution = attribution_of(s) or _speaker(s, mentions, persons) or _org_source(s, org_mentions, orgs)
@@ -208,6 +209,14 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
     document_last: str | None = None
     for event in events:
         event.subjects = [persons.get(p).pid for p in event.subjects]
+        if not event.subjects:  # a unit's defection: nothing to carry or merge by person
+            same = by_kind.setdefault((event.type, tuple(event.agents)), [])
+            if not same:
+                merged.append(event)
+                same.append(event)
+            elif len(same[0].evidence) < 3:
+                same[0].evidence.extend(event.evidence)
+            continue
         previous = last_date.get(event.subjects[0])
         if not event.date and previous and (event.same_time or (event.sentence - previous[1] == 1 and not event.sequel)):
             # "the same day", "since", or the next sentence of a dated account: the same time.
@@ -246,7 +255,7 @@ def _merge_events(events: list[Event], persons: PersonRegistry) -> list[Event]:
                     event.date = dated.pop()
     tortured = {e.subjects[0] for e in merged if e.type == "torture"}
     for event in merged:
-        if event.type == "death" and event.manner == "unknown" and event.subjects[0] in tortured:
+        if event.type == "death" and event.manner == "unknown" and event.subjects and event.subjects[0] in tortured:
             event.manner = "torture"
     return merged
 
@@ -289,8 +298,8 @@ def _assemble(record, text, persons: PersonRegistry, orgs: OrgRegistry, events, 
     n = 0
     for event in events:
         subjects = [pid_to_id[p] for p in event.subjects if p in pid_to_id]
-        if not subjects:
-            continue
+        if not subjects and (event.subjects or not event.agents):
+            continue  # about someone never named, or about nobody
         n += 1
         agents = [org_ids[orgs.resolve(a)] for a in event.agents if orgs.resolve(a) in org_ids]
         record["events"].append({
