@@ -5,7 +5,7 @@ Abu, Umm, Abd al-) becomes a person when the text around it says so: a rank or t
 before it ("First Lieutenant X", "President X", "FSA commander X"), an age or an
 apposition after it ("X, 27,", "X, a former lieutenant", "X, Director of ..."), a verb
 of speech ("X says", "says X"), "named X", "his first name, X", or an Arabic name
-particle ("Karim al-Tayyeb", "Abu Sami"). Later mentions resolve by surname or
+particle ("Karim al-Tayyeb", "Abu X"). Later mentions resolve by surname or
 first name ("al-Tayyeb", "Karim"), by a spelling variant of the surname ("al-Qudsy"
 for "al-Qudsi", kept as an alias), by rank ("the corporal") and by pronoun ("he", "his")
 to the person last in focus. Coreference state is per document and O(1) per mention.
@@ -358,7 +358,7 @@ def find_persons(text: str, offset: int, gaz_hits: list[tuple[int, int, Entry]],
     for cand in _candidates(text, blocked):
         before, after = text[max(0, cand.start - 48):cand.start], text[cand.end:cand.end + 160]
         words = cand.text.split()
-        # A rank immediately before: "First Lieutenant Karim Nasser", "Colonel Abu Sami".
+        # A rank immediately before: "First Lieutenant Karim Nasser", "Colonel Abu X".
         rank = None
         rank_end = len(text[:cand.start].rstrip().removesuffix("."))
         if cand.start - rank_end <= 2 and rank_end in ranks:
