@@ -76,10 +76,12 @@ class DateMention:
     is_end: bool = False  # "until August 2011"
 
 
-def parse_published(published: str | None) -> date | None:
+def parse_published(published: str | date | None) -> date | None:
     """The publication date as a `date` (first day of the month/year when partial), or None."""
     if not published:
         return None
+    if isinstance(published, date):  # a date or datetime passed as such
+        return date(published.year, published.month, published.day)
     match = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", published.strip())
     if not match:
         return None

@@ -9,6 +9,7 @@ roles from events, and the record assembled with ids and evidence quotes.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from tawthiq.text import script_of
 from tawthiq.vocabulary import EXTRACTION_FORMAT
@@ -63,6 +64,8 @@ def extract_document(text: str, *, document_id: str, published: str | None = Non
     Offsets of every evidence quote index `text` as given. Relative dates are resolved
     against `published` (ISO date) when given, else left null.
     """
+    if isinstance(published, date):
+        published = published.isoformat()[:10]
     record = _empty(document_id, title, publisher, published, language)
     text = text or ""
     if not text.strip():
