@@ -271,3 +271,17 @@ def test_list_totals_are_counted_up_to_a_cap(world, client, monkeypatch):
     monkeypatch.setattr(api, "COUNT_CAP", 3)
     page = get(client, "/api/events?page_size=2&page=2")
     assert (page["count"], page["count_capped"], len(page["items"])) == (3, True, 2)
+
+
+def test_a_canonical_record_from_a_protected_document_lends_nothing_to_the_list(world, client):
+    """A cluster seen through its open member: name and rank come from that member only."""
+    head = M.Person.objects.create(document=world["secret"], local_id="p2", name="Colonel Secretname",
+                                   rank="colonel", extractor="rules")
+    M.Person.objects.create(document=world["public"], local_id="p9", name="Open Member", canonical=head,
+                            extractor="rules")
+    bearer(client, world["users"]["viewer"])
+    rows = {p["id"]: p for p in get(client, "/api/persons")["items"]}
+    assert rows[head.pk]["name"] == "Open Member" and rows[head.pk]["rank"] == ""
+    profile = get(client, f"/api/persons/{head.pk}")
+    assert profile["name"] == "Open Member" and [r["name"] for r in profile["records"]] == ["Open Member"]
+    assert "Secretname" not in json.dumps(profile) and "colonel" not in json.dumps(profile)

@@ -278,12 +278,13 @@ def _evidence(items, redactor: Redactor) -> list[dict]:
     ]
 
 
-def _evidence_prefetch(user, to_attr="shown_evidence") -> Prefetch:
-    return Prefetch(
+def _evidence_prefetch(user) -> Prefetch:
+    spans = (
+        access.visible_evidence(user).select_related("document").defer("document__text", "document__metadata")
         # Ordered here: the model's default order (by document) makes SQLite walk every span.
-        "evidence", queryset=access.visible_evidence(user).select_related("document").order_by("start", "pk"),
-        to_attr=to_attr,
+        .order_by("start", "pk")
     )
+    return Prefetch("evidence", queryset=spans, to_attr="shown_evidence")
 
 
 def _narrow(queryset, **lookups):
@@ -371,15 +372,16 @@ def _record(person, redactor: Redactor) -> dict:
 
 
 def _person_rows(user, persons) -> list[dict]:
-    """PersonOut rows for one page of canonical persons, named as the persons page names them
-    (by a record the user may see), in two queries whatever the page size."""
+    """PersonOut rows for one page of canonical persons, named as the persons page names them:
+    from the first record the user may see (the canonical record itself may be hidden)."""
     persons = list(persons)
     clusters = common.cluster_records(user, [p.pk for p in persons])
-    return [
-        {"id": p.pk, "name": common.display_name(clusters.get(p.pk, [])), "rank": p.rank,
-         "review_state": p.review_state}
-        for p in persons
-    ]
+    rows = []
+    for person in persons:
+        shown = clusters.get(person.pk) or [M.Person(name=common.display_name([]))]
+        rows.append({"id": person.pk, "name": common.display_name(shown), "rank": shown[0].rank,
+                     "review_state": shown[0].review_state})
+    return rows
 
 
 def _persons_matching(user, q: str):
