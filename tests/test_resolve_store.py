@@ -130,6 +130,17 @@ def test_a_split_holds_on_every_rerun(documents):
     assert not M.MatchCandidate.objects.filter(left=first, right=second).exists()
 
 
+def test_a_merge_keeps_every_member_of_both_persons(documents):
+    R.resolve_all()
+    assert same("Muhannad Kheir Bakour", "Mohanad Bakkour")
+    # Membership alone holds a record in its person: the candidate rows that made the link
+    # may be gone (a newer resolve scored the pair lower, or the rows were cleared).
+    M.MatchCandidate.objects.all().delete()
+    R.merge_persons(get("Mohanad Bakkour"), get("Rafiq Hamdan Bakour"), note="a cousin's name misread")
+    assert same("Muhannad Kheir Bakour", "Rafiq Hamdan Bakour")
+    assert same("Muhannad Kheir Bakour", "Mohanad Bakkour")
+
+
 def test_a_merge_holds_on_reruns_of_resolve_and_of_extraction(documents):
     R.resolve_all()
     assert not same("Rafiq Hamdan Bakour", "Abu Samer Haddoura")

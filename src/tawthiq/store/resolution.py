@@ -280,6 +280,9 @@ def _recluster(ids: set[int], threshold: float) -> ClusterResult:
     candidates = M.MatchCandidate.objects.filter(left_id__in=ids, right_id__in=ids)
     # Only links the last resolve made (inside current clusters): a chain it split stays split.
     edges = [e for e in candidates.values_list("left_id", "right_id", "match_probability") if current[e[0]] == current[e[1]]]
+    # Current membership counts as a link too, so that a merge never drops a member whose own
+    # candidate pair is gone (decided, or never stored); only a "different" decision splits.
+    edges += [(pk, representative, 1.0) for pk, representative in current.items() if pk != representative]
     must, cannot = _decisions(ids)
     clusters = constrained_clusters(ids, edges, threshold=threshold, must_link=must, cannot_link=cannot)
     _write_canonical(clusters, ids)
