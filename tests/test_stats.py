@@ -1,6 +1,7 @@
 """`tawthiq stats` reports what the store holds, as tables or as one JSON object."""
 
 import json
+import os
 
 import pytest
 from typer.testing import CliRunner
@@ -57,3 +58,15 @@ def test_table_output_names_the_counts(tmp_path):
     assert result.exit_code == 0
     lines = {line.split("│")[0].strip(): line.split("│")[-1].strip() for line in result.output.splitlines() if "│" in line}
     assert lines["documents"] == "1" and lines["persons"] == "0"
+
+
+@pytest.mark.parametrize("url", ["mysql://user@127.0.0.1/db", "not a url", "postgresql://"])
+def test_an_unusable_database_url_is_one_line_not_a_traceback(url, tmp_path):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TAWTHIQ_DATABASE_URL=url, TAWTHIQ_DATA_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "tawthiq.cli", "stats"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "error:" in done.stderr
