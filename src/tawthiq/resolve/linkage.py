@@ -37,6 +37,11 @@ from tawthiq.resolve.names import loose_key, name_keys, skeleton
 from tawthiq.text import fold, script_of
 
 SAME_VOWELS_JW = 0.93
+# A name part found among the other name's words (written in another order).
+_ELSEWHERE = {
+    "duckdb": "list_contains(name_tokens_r, {key}_l) OR list_contains(name_tokens_l, {key}_r)",
+    "spark": "array_contains(name_tokens_r, {key}_l) OR array_contains(name_tokens_l, {key}_r)",
+}
 
 
 def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
@@ -48,10 +53,7 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
     # Mahmoud (all three "mhmd"). Across scripts the Arabic side has no short vowels to compare.
     same_vowels = (f"{key}_l = {key}_r AND (name_arabic_l <> name_arabic_r OR {part}_phon_l = {part}_phon_r "
                    f"OR jaro_winkler_similarity({part}_phon_l, {part}_phon_r) >= {SAME_VOWELS_JW})")
-    elsewhere = {
-        "duckdb": f"list_contains(name_tokens_r, {key}_l) OR list_contains(name_tokens_l, {key}_r)",
-        "spark": f"array_contains(name_tokens_r, {key}_l) OR array_contains(name_tokens_l, {key}_r)",
-    }
+    elsewhere = {backend: sql.format(key=key) for backend, sql in _ELSEWHERE.items()}
     return {
         "name": f"{part}_name",
         "description": f"the {part} name" + (" (last name unit)" if part == "family" else " (first name)"),
@@ -85,17 +87,17 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "name_tokens"},
             {"kind": "word_overlap", "share": 0.99, "of": "longer", "bits_over_n": 4,
-             "label": "same words, a rare name", "m": 0.25},
+             "label": "same words, a rare name", "m": 0.2},
             {"kind": "word_overlap", "share": 0.99, "of": "longer", "bits_over_n": 0,
-             "label": "same words, an uncommon name", "m": 0.15},
+             "label": "same words, an uncommon name", "m": 0.12},
             {"kind": "word_overlap", "share": 0.99, "of": "longer", "label": "same words, a common name",
              "m": 0.08, "u": 0.001},
             {"kind": "word_overlap", "share": 0.99, "bits_over_n": 4,
-             "label": "all words of the shorter name, rare ones", "m": 0.12},
+             "label": "all words of the shorter name, rare ones", "m": 0.15},
             {"kind": "word_overlap", "share": 0.99, "bits_over_n": 0,
-             "label": "all words of the shorter name, uncommon ones", "m": 0.1},
+             "label": "all words of the shorter name, uncommon ones", "m": 0.12},
             {"kind": "word_overlap", "share": 0.99, "label": "all words of the shorter name, common ones",
-             "m": 0.05, "u": 0.003},
+             "m": 0.1, "u": 0.003},
             {"kind": "word_overlap", "share": 0.6, "bits_over_n": 4, "label": "most words, rare ones among them",
              "m": 0.08},
             {"kind": "word_overlap", "share": 0.6, "bits_over_n": 0, "label": "most words, uncommon ones among them",
@@ -117,6 +119,8 @@ COMPARISONS: list[dict[str, Any]] = [
              "m": 0.8, "u": 0.4, "fix_u": True},  # its rarity is weighed by name_words
             {"kind": "sql", "sql": "father_loose_l = father_loose_r", "label": "similar father's name",
              "m": 0.1, "u": 0.02},
+            {"kind": "sql", "sql": {b: sql.format(key="father_key") for b, sql in _ELSEWHERE.items()},
+             "label": "father's name elsewhere in the other name", "m": 0.05, "u": 0.05},
             {"kind": "else", "label": "different father's name", "m": 0.05, "u": 0.93},
         ],
     },
@@ -143,8 +147,8 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.85, "label": "JW >= 0.85",
              "m": 0.35, "u": 0.1, "fix_u": True},
             {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.7, "label": "JW >= 0.7",
-             "m": 0.2, "u": 0.35, "fix_u": True},
-            {"kind": "else", "label": "JW < 0.7", "m": 0.05, "u": 0.5, "fix_u": True},
+             "m": 0.2, "u": 0.3, "fix_u": True},
+            {"kind": "else", "label": "JW < 0.7", "m": 0.1, "u": 0.45, "fix_u": True},
         ],
     },
     {
@@ -218,10 +222,6 @@ BLOCKING_KEYS: dict[str, tuple[str, ...]] = {
     "block_given_father_year": ("given_key", "father_key", "birth_year"),
     "block_family_year_origin": ("family_key", "birth_year", "origin_key"),
     "block_given_year_origin": ("given_key", "birth_year", "origin_key"),
-    "block_family_given_initial": ("family_key", "given_initial"),
-    "block_given_family_initial": ("given_key", "family_initial"),
-    "block_given_father": ("given_key", "father_key"),
-    "block_father_family": ("father_key", "family_key"),
 }
 BLOCKING_RULES: list[dict[str, Any]] = [
     *({"columns": [key]} for key in BLOCKING_KEYS),
@@ -240,7 +240,7 @@ STRICTER_STEP = 2.0  # match weight added per re-split of an incoherent cluster
 U_SAMPLE_PAIRS = 1e6  # random pairs for estimating u
 PRIOR_MARGIN = 8.0  # bits: how far a re-estimated prior may lift a pair
 DUCKDB_THREADS = 2
-DUCKDB_MEMORY = "4GB"
+DUCKDB_MEMORY = "3GB"
 
 logger = logging.getLogger(__name__)
 
@@ -538,12 +538,15 @@ def _db_api(backend: str):
 
 
 def _register(db_api, columns: dict[str, list], backend: str, name: str):
+    """Hand the feature columns to the backend; returns the Splink table and a function
+    giving one record's features (for explaining a pair) without keeping Python lists."""
     if backend == "spark":
         rows = [_row(columns, i) for i in range(len(columns["unique_id"]))]
-        return db_api.register(db_api.spark.createDataFrame(rows), dataset_display_name=name)
+        return db_api.register(db_api.spark.createDataFrame(rows), dataset_display_name=name), rows.__getitem__
     import pyarrow as pa
 
-    return db_api.register(pa.Table.from_pydict(columns), dataset_display_name=name)
+    arrow = pa.Table.from_pydict(columns)
+    return db_api.register(arrow, dataset_display_name=name), lambda i: arrow.slice(i, 1).to_pylist()[0]
 
 
 def _fetch(db_api, backend: str, sql: str) -> dict[str, Any]:
@@ -568,25 +571,25 @@ def _logit2(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
-def _estimated_prior(scored: dict, comparisons: list[dict], n_rows: int, log2_n: float) -> float | None:
-    """The share of record pairs that match, estimated from the list: the pairs at the most
-    telling name level whose u is known (sharing a rare name by chance happens about
-    N/2**bits_over_n times over all N**2/2 pairs); the rest are matches, of which that level
-    finds the share m. A deduplication list with many copies per person gets a higher prior
-    than one duplicate per record; None when the model has no such level."""
+def _estimated_prior(weights, prior: float, n_rows: int) -> float:
+    """The share of record pairs that match, estimated from the list with m and u held:
+    the expectation-maximisation update of the prior alone, λ = Σ P(match) over the
+    scored pairs / all pairs (pairs not scored count as non-matches), repeated to a fixed
+    point. A list with many copies per person gets a higher prior than one duplicate per
+    record, a list of mostly distinct people a lower one; at most PRIOR_MARGIN bits away."""
     import numpy as np
 
-    for spec in comparisons:
-        levels = [lv for lv in spec["levels"] if lv["kind"] != "null"]
-        if not levels or "bits_over_n" not in levels[0] or f"gamma_{spec['name']}" not in scored:
-            continue
-        top = levels[0]
-        pairs = n_rows * (n_rows - 1) / 2
-        observed = int(np.count_nonzero(scored[f"gamma_{spec['name']}"] == len(levels) - 1))
-        chance = pairs * 2.0 ** -(_rarity_basis(log2_n) + top["bits_over_n"])
-        matches = max(observed - chance, 0.0) / top["m"]
-        return min(0.5, max(matches / pairs, 0.5 / (n_rows - 1)))
-    return None
+    pairs = n_rows * (n_rows - 1) / 2
+    low, high = prior * 2.0**-PRIOR_MARGIN, min(0.5, prior * 2.0**PRIOR_MARGIN)
+    estimate = prior
+    for _ in range(100):
+        shift = _logit2(estimate) - _logit2(prior)
+        updated = float(np.sum(1.0 / (1.0 + np.exp2(-(weights + shift))))) / pairs
+        updated = min(high, max(low, updated))
+        if abs(math.log2(updated / estimate)) < 0.01:
+            return updated
+        estimate = updated
+    return estimate
 
 
 def _train(linker, n_rows: int, on_step: Callable[[str], None]) -> bool:
@@ -757,11 +760,12 @@ def link_records(
     from splink import Linker, SettingsCreator
 
     step("preparing name keys")
-    columns = record_features(records)
+    features = record_features(records)
     n_rows = len(records)
     prior = _prior_probability(n_rows)
     db_api = _db_api(backend)
-    table = _register(db_api, columns, backend, "records")
+    table, feature_row = _register(db_api, features, backend, "records")
+    del features  # the backend holds them now
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -790,7 +794,7 @@ def link_records(
     predictions.drop_table_from_database_and_remove_from_cache()
     import numpy as np
 
-    estimated = _estimated_prior(scored, comparisons, n_rows, math.log2(n_rows)) if trained else None
+    estimated = _estimated_prior(scored["match_weight"], prior, n_rows) if trained else None
     if estimated is not None:
         shift = _logit2(estimated) - _logit2(prior)
         prior = estimated
@@ -822,7 +826,7 @@ def link_records(
             a, b = position[left_id], position[right_id]
         except KeyError as exc:
             raise LinkageError(f"no record with id {exc.args[0]!r}") from None
-        row = linker.inference.score_pair(_row(columns, a), _row(columns, b)).as_record_list()[0]
+        row = linker.inference.score_pair(feature_row(a), feature_row(b)).as_record_list()[0]
         return ScoredPair(left_id=left_id, right_id=right_id, match_weight=float(row["match_weight"]),
                           match_probability=float(row["match_probability"]),
                           contributions=explain_row(row))
