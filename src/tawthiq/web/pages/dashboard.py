@@ -7,7 +7,7 @@ from django.db.models.functions import Length, Substr
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from tawthiq.analyse.dashboard import month_series, top_with_rest
+from tawthiq.analyse.dashboard import month_series, month_ticks, top_with_rest
 from tawthiq.store import models as M
 from tawthiq.web import access
 from tawthiq.web.charts import bar_chart, column_chart
@@ -27,7 +27,8 @@ def dashboard(request):
     by_month = {dt.date(int(row["month"][:4]), int(row["month"][5:7]), 1): row["n"] for row in
                 events.annotate(stated=Length("date")).filter(stated__gte=7).annotate(month=Substr("date", 1, 7))
                 .values("month").annotate(n=Count("pk"))}
-    series = [(m.strftime("%Y-%m"), n) for m, n in month_series(by_month)]
+    months = month_series(by_month)
+    series = [(m.strftime("%b %Y"), n) for m, n in months]
     by_governorate = top_with_rest(
         [(row["place__governorate"] or "unknown", row["n"]) for row in
          events.values("place__governorate").annotate(n=Count("pk"))], TOP_GOVERNORATES)
@@ -44,7 +45,7 @@ def dashboard(request):
     return render(request, "tawthiq/dashboard.html", {
         "totals": totals,
         "type_chart": mark_safe(bar_chart(by_type, "Events by type")),
-        "month_chart": mark_safe(column_chart(series, "Events by month")),
+        "month_chart": mark_safe(column_chart(series, "Events by month", month_ticks([m for m, _ in months]))),
         "governorate_chart": mark_safe(bar_chart(by_governorate, "Events by governorate")),
         "undated": events.filter(date_sort__isnull=True).count(),
         "year_only": events.annotate(stated=Length("date")).filter(stated=4).count(),
