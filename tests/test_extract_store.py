@@ -263,3 +263,17 @@ def test_history_is_kept_for_new_rows_and_an_unchanged_rerun_writes_none(documen
     counts = {model: model.history.count() for model in models}
     save_extraction(document, result(), "rules")
     assert {model: model.history.count() for model in models} == counts
+
+
+def test_places_are_filed_under_their_governorate_when_the_gazetteers_know_it(document):
+    data = result()
+    data["events"][1]["place"] = "a checkpoint near Nawa in western Daraa"
+    data["claims"][0]["place"] = "Hama countryside"
+    save_extraction(document, data, "rules")
+    arrest = M.Event.objects.get(type="arrest")
+    assert (arrest.place.governorate, arrest.place_text) == ("Daraa", "a checkpoint near Nawa in western Daraa")
+    assert M.Claim.objects.get().place.governorate == "Hama"
+    # A place no gazetteer knows keeps an empty governorate rather than a guess.
+    data["events"][1]["place"] = "Qaryat al-Ward"
+    save_extraction(document, data, "rules")
+    assert M.Event.objects.get(type="arrest").place.governorate == ""

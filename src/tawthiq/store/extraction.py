@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from tawthiq import vocabulary as V
 from tawthiq.extract.merge import KINDS, item_key, name_key, names_by_id
+from tawthiq.extract.rules.geography import locate_place
 from tawthiq.store import models as M
 from tawthiq.text import fold, script_of
 
@@ -123,8 +124,9 @@ class _Saver:
         if not key:
             return None
         if key not in self.places:
+            kind, governorate = locate_place(text) or ("other", "")
             self.places[key], _ = M.Place.objects.get_or_create(
-                normalized_name=key, governorate="", defaults={"name": text[:300]}
+                normalized_name=key, governorate=governorate, defaults={"name": text[:300], "kind": kind}
             )
         return self.places[key]
 
