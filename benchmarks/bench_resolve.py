@@ -160,6 +160,16 @@ def markdown(report: dict) -> str:
                 cells = ["–", "–", "–", "–", f"({run['process_seconds']:.0f})"]
             lines.append(f"| {size['records']:,} | {size['persons'] or 0:,} | {run['method']} | {run['status']} | "
                          + " | ".join(cells) + f" | {run['peak_rss_mib']:,} | {run.get('load_average', '–')} |")
+    lines += ["", "Generator changes since the first results (2026-11-22): before, only 55% of Latin records "
+              "carried the father's name, 35-55% a birth year or age and 60% an origin, with no mother's "
+              "name and about 500 family names; at 100k records the pairs of different people that no "
+              "written field told apart (same given and family name, every other field missing on one "
+              "side or equal) were 3.4 times as many as the true pairs (294,678 against 86,067), so no "
+              "method could reach the goal. The generator now writes the fields about as often as "
+              "documentation lists do (above), adds a mother's name, and builds about 1,100 family "
+              "names from roots and patterns (Zipf weights unchanged): such indistinguishable pairs "
+              "are now 0.3 times the true pairs at 100k (25,378 against 85,299) and 0.03 at 10k, so "
+              "namesakes still grow with the size of the set."]
     notes = [f"- {size['records']:,} {run['method']}: {run['note']}"
              for size in report["sizes"] for run in size["runs"] if run.get("note")]
     if notes:

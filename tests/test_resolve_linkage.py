@@ -131,3 +131,32 @@ def test_larger_lists_estimate_u_from_the_data():
     priors = {c["comparison"]: c["log2_weight"] for c in pair.contributions}
     # Levels whose u is declared (rarity bands, name order) keep it; the others are estimated.
     assert any(weights[name] != pytest.approx(priors[name]) for name in priors if name != "prior")
+
+
+def test_pairs_floor_keeps_lower_pairs_without_changing_clusters():
+    from tawthiq.resolve.synthetic import generate
+
+    records = generate(400, seed=11).records
+    strict = link_records(records)
+    wide = link_records(records, pairs_floor=0.2)
+    assert wide.clusters == strict.clusters
+    assert len(wide.pairs) > len(strict.pairs)
+    assert min(p.match_probability for p in wide.pairs) >= 0.2
+    assert min(p.match_probability for p in strict.pairs) >= strict.threshold
+    with pytest.raises(LinkageError):
+        link_records(records, pairs_floor=0)
+
+
+def test_different_parents_keep_namesakes_apart():
+    people = [
+        {"id": "s1", "name": "Ziad Nabil QASSAB", "mother": "Salma", "birth_year": 1980},
+        {"id": "s2", "name": "Ziad Nabil Qassab", "mother": "Salma", "birth_year": 1981},  # age-derived year
+        {"id": "t1", "name": "Ziad Fares QASSAB", "mother": "Huda", "birth_year": 1980},
+    ]
+    result = link_records(people)
+    c = result.clusters
+    assert c["s1"] == c["s2"] != c["t1"]
+    levels = {x["comparison"]: x["level"] for x in result.explain("s1", "t1").contributions}
+    assert levels["father_name"] == "different father's name"
+    assert levels["mother_name"] == "different mother's name"
+    assert {x["comparison"]: x["level"] for x in result.explain("s1", "s2").contributions}["birth_year"] == "within 1 year"

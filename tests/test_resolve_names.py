@@ -112,3 +112,22 @@ def test_initials_are_not_name_words():
     keys = name_keys("Fahad H.A. AL-KHOSIBAN")
     assert "h" in keys.tokens and "h" not in keys.words
     assert keys.words == (skeleton("Fahad"), skeleton("Khosiban"))
+
+
+def test_list_order_family_first():
+    comma = name_keys("QASSAB, Walid Nabil")  # "FAMILY, Given Father"
+    assert (comma.given, comma.father, comma.family) == (skeleton("Walid"), skeleton("Nabil"), skeleton("Qassab"))
+    caps_first = name_keys("QASSAB Walid")  # the capitalised family name first, no comma
+    assert (caps_first.given, caps_first.family) == (skeleton("Walid"), skeleton("Qassab"))
+
+
+def test_trailing_kunya_is_the_family_name():
+    keys = name_keys("Faisal Nabil Abu Issa")
+    assert keys.given == skeleton("Faisal") and keys.family.startswith("b")
+    assert name_keys("فيصل نبيل أبو عيسى").given == keys.given
+
+
+def test_arabic_h_after_z_or_s_is_not_a_digraph():
+    # ظهير / سهيل: the h is a letter of its own, not the second half of "zh" / "sh".
+    assert name_keys("زهير").given == skeleton("Zuhair")
+    assert name_keys("سهيل").given == skeleton("Suhail")

@@ -8,10 +8,18 @@ other field present (a missing field contributes nothing, so name-only lists wor
 The model is declared as data (:data:`COMPARISONS`, :data:`BLOCKING_RULES`): each level
 carries prior m/u probabilities used when the input is too small to estimate them
 (fewer than :data:`MIN_TRAINING_ROWS` rows) or when estimation fails. Otherwise u is
-estimated from the list by random sampling; m keeps its declared value (see ``_train``).
-Name words are compared by their rarity in the list (bits of information), so a shared
-rare word counts for more than a shared Mohammed, and names written in another order or
-with a missing middle name still compare.
+estimated from the list by random sampling, except for the levels whose u is declared
+(``fix_u``, or known from the bits of a rarity band); m keeps its declared value (see
+``_train``), and the prior match rate is estimated from the scored pairs (see
+``_estimated_prior``). Name words are compared by their rarity in the list (bits of
+information), so a shared rare word counts for more than a shared Mohammed, and names
+written in another order or with a missing middle name still compare; a different
+father's or mother's name or a birth year more than three years off counts against.
+
+Scale: features are built per word (cached), candidate pairs come from composite keys
+whose over-full values are dropped (:data:`BLOCK_MAX_RECORDS`), predictions stay in
+DuckDB (two threads, a memory ceiling) and come back as numpy columns; a
+:class:`ScoredPair` with its explanation is built only when ``pairs`` is read.
 
 Clusters are the connected components of pairs at or above ``threshold``; a component
 whose members are not mostly linked to each other (a chain A-B-C-D through look-alike
