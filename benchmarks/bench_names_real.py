@@ -93,7 +93,9 @@ def exact_baseline(rows: list[dict]) -> dict[str, str]:
 def plain_jw_baseline(rows: list[dict], truth: dict[str, str]) -> tuple[dict, dict]:
     """Plain Splink model, swept over thresholds: the runs with the best B-cubed F1 and
     with the best pairwise F1 (often not the same threshold)."""
-    result = link_records(rows, threshold=0.01, comparisons=PLAIN_JW, blocking_rules=PLAIN_BLOCKING)
+    # Splink's usual prior (one duplicate per record), not tawthiq's estimated one.
+    result = link_records(rows, threshold=0.01, comparisons=PLAIN_JW, blocking_rules=PLAIN_BLOCKING,
+                          estimate_prior=False)
     index = {r["id"]: i for i, r in enumerate(rows)}
     weighted = [(index[p.left_id], index[p.right_id], p.match_weight) for p in result.pairs]
     weighted += [(b, a, w) for a, b, w in weighted]

@@ -745,13 +745,16 @@ def link_records(
     blocking_rules: list[dict[str, Any]] | None = None,
     on_step: Callable[[str], None] | None = None,
     pairs_floor: float | None = None,
+    estimate_prior: bool = True,
 ) -> LinkResult:
     """Cluster ``records`` into persons. ``threshold`` is a match probability; ``train``
     False keeps the declared priors. ``comparisons`` / ``blocking_rules`` replace the
     default model (same data format as :data:`COMPARISONS` / :data:`BLOCKING_RULES`).
     ``on_step`` receives a short description of each stage, for progress display.
     ``pairs_floor`` (a probability below ``threshold``) keeps the pairs scored down to it
-    in ``pairs`` (candidates for review) without changing the clusters."""
+    in ``pairs`` (candidates for review) without changing the clusters. ``estimate_prior``
+    False keeps the prior of one duplicate per record instead of estimating it (when
+    training) from the scored pairs."""
     step = on_step or (lambda _message: None)
     comparisons = comparisons if comparisons is not None else COMPARISONS
     blocking_rules = blocking_rules if blocking_rules is not None else BLOCKING_RULES
@@ -802,7 +805,7 @@ def link_records(
     predictions.drop_table_from_database_and_remove_from_cache()
     import numpy as np
 
-    estimated = _estimated_prior(scored["match_weight"], prior, n_rows) if trained else None
+    estimated = _estimated_prior(scored["match_weight"], prior, n_rows) if trained and estimate_prior else None
     if estimated is not None:
         shift = _logit2(estimated) - _logit2(prior)
         prior = estimated
