@@ -45,22 +45,29 @@ def test_variants_of_one_person_share_a_truth_id_and_are_spelled_differently(sam
 
 
 def test_common_names_are_shared_by_different_people(sample):
+    # Given and family name, as most reports write a name: the common ones belong to many
+    # people, whom only the father's or mother's name, birth year or origin tell apart.
     people_by_name = defaultdict(set)
     for record in sample.records:
-        people_by_name[record["name"].lower()].add(sample.truth[record["id"]])
+        words = record["name"].lower().replace(",", "").split()
+        if len(words) >= 2:
+            people_by_name[words[0], words[-1]].add(sample.truth[record["id"]])
     shared = [name for name, people in people_by_name.items() if len(people) >= 2]
     crowded = [name for name, people in people_by_name.items() if len(people) >= 4]
-    assert len(shared) > 100, "common names should belong to different people"
-    assert crowded, "the most common names should belong to several people even in 20k records"
+    assert len(shared) > 300, "common names should belong to different people"
+    assert len(crowded) > 10, "the most common names should belong to several people even in 20k records"
 
 
 def test_fields_go_missing_as_in_real_sources(sample):
     records = sample.records
     share = lambda key: sum(key in r for r in records) / len(records)  # noqa: E731
+    # About as often as documentation lists carry them (see tawthiq.resolve.synthetic).
     assert 0.3 < share("rank") < 0.7
-    assert 0.25 < share("birth_year") < 0.45
-    assert 0.1 < share("age") < 0.3
-    assert 0.5 < share("origin") < 0.7
+    assert 0.4 < share("birth_year") < 0.6
+    assert 0.15 < share("age") < 0.35
+    assert 0.65 < sum("birth_year" in r or "age" in r for r in records) / len(records) < 0.85
+    assert 0.65 < share("origin") < 0.85
+    assert 0.4 < share("mother") < 0.6
     for record in records:
         if "age" in record:
             assert record["age_at"][:4].isdigit()
