@@ -15,7 +15,6 @@ The web app calls `record_decision`, `merge_persons`, `split_person` and
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -159,29 +158,17 @@ def _write_canonical(clusters: ClusterResult, ids: Iterable[int]) -> int:
     return len(changed)
 
 
-def model_edges(ids: list, pairs: list, threshold: float) -> list[tuple]:
-    """The pairs the model links at `threshold`: those inside the linkage layer's clusters.
+def model_edges(result, threshold: float) -> list[tuple]:
+    """The pairs the model links: at or above `threshold` and inside the linkage layer's clusters.
 
     Its clustering splits chains of look-alike names that plain connected components
     would glue together; keeping only the edges inside its clusters preserves that, and
     the decisions are then applied on top.
     """
-    from tawthiq.resolve.linkage import cluster_pairs
-
-    position = {record_id: i for i, record_id in enumerate(ids)}
-    weighted = []
-    for p in pairs:
-        if p.match_probability >= threshold:
-            a, b = position[p.left_id], position[p.right_id]
-            weighted += [(a, b, p.match_weight), (b, a, p.match_weight)]
-    cluster_of = {}
-    for group in cluster_pairs(len(ids), weighted, math.log2(threshold / (1 - threshold))):
-        for member in group:
-            cluster_of[ids[member]] = group[0]
     return [
         (p.left_id, p.right_id, p.match_probability)
-        for p in pairs
-        if p.match_probability >= threshold and cluster_of[p.left_id] == cluster_of[p.right_id]
+        for p in result.pairs
+        if p.match_probability >= threshold and result.clusters[p.left_id] == result.clusters[p.right_id]
     ]
 
 
@@ -204,15 +191,14 @@ def resolve_all(
     say("gathering person records")
     records = gather_records()
     ids = [r["id"] for r in records]
-    pairs = []
+    pairs, edges = [], []
     if len(records) > 1:
         say(f"linking {len(records)} records")
-        # Scored down to the candidate floor, so that near misses reach the duplicates page.
-        pairs = link_records(records, threshold=CANDIDATE_FLOOR, backend=backend, train=train).pairs
+        # Pairs kept down to the candidate floor, so that near misses reach the duplicates page.
+        result = link_records(records, threshold=threshold, pairs_floor=CANDIDATE_FLOOR, backend=backend, train=train)
+        pairs, edges = result.pairs, model_edges(result, threshold)
     must, cannot = _decisions()
-    clusters = constrained_clusters(
-        ids, model_edges(ids, pairs, threshold), threshold=threshold, must_link=must, cannot_link=cannot
-    )
+    clusters = constrained_clusters(ids, edges, threshold=threshold, must_link=must, cannot_link=cannot)
     report = ResolveReport(
         records=len(ids),
         decisions_applied=clusters.must_links_applied + clusters.cannot_links_applied,
