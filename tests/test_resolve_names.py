@@ -131,3 +131,14 @@ def test_arabic_h_after_z_or_s_is_not_a_digraph():
     # ظهير / سهيل: the h is a letter of its own, not the second half of "zh" / "sh".
     assert name_keys("زهير").given == skeleton("Zuhair")
     assert name_keys("سهيل").given == skeleton("Suhail")
+
+
+def test_words_run_together_have_the_joined_key_of_the_split_spelling():
+    # Fictional names: the split spelling's run-together keys hold the joined word's key.
+    assert name_keys("Karim Binalnour").words[1] in name_keys("Karim Bin Al Nour").joined
+    assert name_keys("Samir Nouraldin").words[1] in name_keys("Samir Nour al-Din").joined
+    # Not a run ending in a particle, nor an article stripped off the next word again.
+    # Only 'Abd al-Karim' itself: not 'Abd al', nor 'al-Karim' read as 'Karim' again.
+    keys = name_keys("Omar Abd al-Karim")
+    assert keys.joined == (keys.words[1],)
+    assert name_keys("Omar Haddad").joined == (skeleton("omarhaddad"),)

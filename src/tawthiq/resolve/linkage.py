@@ -365,6 +365,8 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     columns: dict[str, list] = defaultdict(list)
     for position, (record, k, tokens, loose_tokens) in enumerate(zip(records, keys, words, loose)):
         bits = [word_bits[t] for t in tokens]
+        # Only run-together keys that are some record's word can ever match one.
+        joined = [j for j in k.joined if j in frequency and j not in tokens]
         origin = _origin_key(str(record.get("origin") or ""))
         years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
         rank = _folded(str(record.get("rank") or ""))
@@ -375,11 +377,12 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "name_raw": _folded(name) or None,
             "name_set": " ".join(tokens) or None,
             "name_tokens": tokens or None,
+            "joined_tokens": joined,
             "token_bits": bits or None,
             "loose_tokens": loose_tokens or None,
             "loose_bits": [loose_word_bits[x] for x in loose_tokens] or None,
             "name_bits": sum(bits) if tokens else None,
-            "rare_word": [t for t in tokens if frequency[t] <= rare_cap] or None,
+            "rare_word": [t for t in (*tokens, *joined) if frequency[t] <= rare_cap] or None,
             "rare_loose": sorted({x for x in loose_tokens if loose_frequency[x] <= rare_cap})
             or None,
             "given_key": k.given or None,
@@ -420,8 +423,11 @@ def _row(columns: dict[str, list], position: int) -> dict[str, Any]:
 
 # Rarity-weighted word overlap: the information (bits) of the words two names share. A word
 # shares its skeleton's bits when the other name has the same skeleton, else its loose key's
-# (fewer) bits when the other name has the same loose key. Computed from both sides, the
-# smaller taken; compared with the shorter (or longer) name's information and with log2 N.
+# (fewer) bits when the other name has the same loose key. A word the other name writes as
+# two or three words (its joined_tokens: "Bin Al Nour" / "Binalnour", "Abdul Rahman" /
+# "Abdulrahman") counts on both sides, as those words have no single match of their own.
+# Computed from both sides, the smaller taken; compared with the shorter (or longer) name's
+# information and with log2 N.
 _SIDE_BITS = {
     "duckdb": "coalesce(list_sum(list_transform(name_tokens_{a}, (x, i) -> CASE "
               "WHEN list_contains(name_tokens_{b}, x) THEN token_bits_{a}[i] "
@@ -433,6 +439,13 @@ _SIDE_BITS = {
              "WHEN array_contains(loose_tokens_{b}, element_at(loose_tokens_{a}, i)) "
              "THEN element_at(loose_bits_{a}, i) ELSE 0D END)",
 }
+_JOINED_BITS = {
+    "duckdb": "coalesce(list_sum(list_transform(name_tokens_{a}, (x, i) -> CASE "
+              "WHEN list_contains(joined_tokens_{b}, x) THEN token_bits_{a}[i] ELSE 0 END)), 0)",
+    "spark": "aggregate(sequence(1, size(name_tokens_{a})), 0D, (acc, i) -> acc + CASE "
+             "WHEN array_contains(joined_tokens_{b}, element_at(name_tokens_{a}, i)) "
+             "THEN element_at(token_bits_{a}, i) ELSE 0D END)",
+}
 
 
 def _rarity_basis(log2_n: float) -> float:
@@ -442,9 +455,15 @@ def _rarity_basis(log2_n: float) -> float:
 
 
 def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
-    side = _SIDE_BITS[backend]
-    shared = f"least({side.format(a='l', b='r')}, {side.format(a='r', b='l')})"
+    side, joined = _SIDE_BITS[backend], _JOINED_BITS[backend]
     size = "len" if backend == "duckdb" else "size"
+    both_joined = f"{joined.format(a='l', b='r')} + {joined.format(a='r', b='l')}"
+    with_joined = ", ".join(
+        f"least(name_bits_{a}, {side.format(a=a, b=b)} + {both_joined})" for a, b in (("l", "r"), ("r", "l"))
+    )
+    # Most names have no run-together key that is a word of the list: skip that sum for them.
+    shared = (f"(CASE WHEN {size}(joined_tokens_l) + {size}(joined_tokens_r) = 0 "
+              f"THEN least({side.format(a='l', b='r')}, {side.format(a='r', b='l')}) ELSE least({with_joined}) END)")
     basis = "greatest" if spec.get("of") == "longer" else "least"
     # The size tests name the list columns outside the lambdas, where Splink sees them.
     condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits") for x in "lr")

@@ -37,6 +37,7 @@ KUNYA = frozenset("abu abou abo aboo abi bou bu umm um oum om ummu".split())
 ABD = frozenset("abd abdu abdul abdel abdal abdol abdoul abdil abed abid abdur abdus".split())
 DIN = frozenset("din deen dine eddine eddin edine uddin uddeen addin eddeen iddin".split())
 ALLAH = frozenset("allah alla ullah ulla ellah illah".split())  # Nasr Allah = Nasrallah
+PARTICLES = ARTICLES | PATRONYMIC | KUNYA | ABD
 
 # Arabic-script particles, after fold_arabic.
 AR_PATRONYMIC = frozenset({"بن", "ابن", "بنت", "ولد"})
@@ -206,6 +207,7 @@ class NameKeys:
     father: str
     family: str
     family_phonetic: str
+    joined: tuple[str, ...] = ()  # keys of 2-3 consecutive written words run together
     rare_tokens: tuple[str, ...] = ()  # filled by the linker from token frequencies
 
 
@@ -368,6 +370,26 @@ def parse_name(name: str) -> ParsedName:
                       kunya=kunya, nisba=nisba, laqab=laqab, particles=tuple(particles))
 
 
+@lru_cache(maxsize=1 << 17)
+def _joined_key(text: str) -> str:
+    """Key of words run together, read as one written word would be ('binalnour',
+    'alnour' -> 'nour'); empty when that is not a single name unit."""
+    units, _ = _units([(text, False)])
+    return units[0].key if len(units) == 1 else ""
+
+
+def joined_keys(name: str) -> tuple[str, ...]:
+    """Keys of two or three consecutive written words run together, particles included:
+    the one word another spelling may write them as ('Bin Al Nour' / 'Binalnour')."""
+    tokens = [t for t, _ in _raw_tokens(name or "")]
+    runs = [tokens[i:i + n] for n in (2, 3) for i in range(len(tokens) - n + 1)]
+    # Not a run ending in a particle ('abd al'), nor one whose key is its last word's alone
+    # (an article stripped again), nor a short key (two consonants match too much by chance).
+    keys = [_joined_key("".join(run)) for run in runs if run[-1] not in PARTICLES]
+    last = [skeleton(run[-1]) for run in runs if run[-1] not in PARTICLES]
+    return tuple(dict.fromkeys(k for k, word in zip(keys, last) if len(k) >= 3 and k != word))
+
+
 def name_keys(name: str) -> NameKeys:
     """Comparison keys of a name; see the module docstring."""
     parsed = parse_name(name or "")
@@ -383,4 +405,5 @@ def name_keys(name: str) -> NameKeys:
         father=parsed.father.key if parsed.father else "",
         family=parsed.family.key if parsed.family else "",
         family_phonetic=parsed.family.phon if parsed.family else "",
+        joined=joined_keys(name),
     )
