@@ -60,7 +60,8 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
     # Same consonants and, within one script, close vowels: Mohammed = Muhammad but not
     # Mahmoud (all three "mhmd"). Across scripts the Arabic side has no short vowels to compare.
     same_vowels = (f"{key}_l = {key}_r AND (name_arabic_l <> name_arabic_r OR {part}_phon_l = {part}_phon_r "
-                   f"OR jaro_winkler_similarity({part}_phon_l, {part}_phon_r) >= {SAME_VOWELS_JW})")
+                   f"OR jaro_winkler_similarity({part}_phon_l, {part}_phon_r) >= {SAME_VOWELS_JW}) "
+                   f"AND list_has_all({part}_may_r, {part}_must_l) AND list_has_all({part}_may_l, {part}_must_r)")
     elsewhere = {backend: sql.format(key=key) for backend, sql in _ELSEWHERE.items()}
     return {
         "name": f"{part}_name",
@@ -189,7 +190,12 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "origin_key"},
             {"kind": "exact", "column": "origin_key", "label": "same origin", "m": 0.6, "u": 0.1},
-            {"kind": "else", "label": "different origin (or a town and its region)", "m": 0.4, "u": 0.9},
+            # A town and its governorate, or two spellings the gazetteer knows, agree.
+            {"kind": "exact", "column": "origin_region", "label": "same governorate", "m": 0.35, "u": 0.05},
+            {"kind": "sql", "sql": "origin_region_l <> origin_region_r", "label": "another governorate",
+             "m": 0.02, "u": 0.8},
+            {"kind": "else", "label": "different origin (a place not known to the gazetteer)", "m": 0.03,
+             "u": 0.05},
         ],
     },
     {
@@ -230,6 +236,9 @@ BLOCKING_KEYS: dict[str, tuple[str, ...]] = {
     "block_given_father_year": ("given_key", "father_key", "birth_year"),
     "block_family_year_origin": ("family_key", "birth_year", "origin_key"),
     "block_given_year_origin": ("given_key", "birth_year", "origin_key"),
+    "block_given_father": ("given_key", "father_key"),
+    "block_father_family": ("father_key", "family_key"),
+    "block_family_year": ("family_key", "birth_year"),
 }
 BLOCKING_RULES: list[dict[str, Any]] = [
     *({"columns": [key]} for key in BLOCKING_KEYS),
@@ -343,6 +352,15 @@ def _given_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
+def _origin_region(text: str) -> str | None:
+    """The governorate of a place of origin, when the gazetteer knows the place."""
+    from tawthiq.extract.rules.geography import locate_place
+
+    located = locate_place(text) if text.strip() else None
+    return located[1] or None if located else None
+
+
+@lru_cache(maxsize=1 << 14)
 def _origin_key(text: str) -> str:
     return " ".join(skeleton(w) for w in fold(text).split())
 
@@ -354,7 +372,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     Each name word carries its information in bits, log2(N / records with the word), for
     its skeleton and for its loose key (see :func:`tawthiq.resolve.names.loose_key`)."""
     keys = [name_keys(str(r.get("name") or "")) for r in records]
-    words = [sorted(set(k.words)) for k in keys]
+    words = [sorted(k.words) for k in keys]
     loose = [[loose_key(w) for w in ws] for ws in words]
     frequency = Counter(w for ws in words for w in ws)
     loose_frequency = Counter(x for xs in loose for x in set(xs))
@@ -365,6 +383,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     columns: dict[str, list] = defaultdict(list)
     for position, (record, k, tokens, loose_tokens) in enumerate(zip(records, keys, words, loose)):
         bits = [word_bits[t] for t in tokens]
+        vowels = dict(zip(k.words, k.word_vowels))
         # Only run-together keys that are some record's word can ever match one.
         joined = [j for j in k.joined if j in frequency and j not in tokens]
         origin = _origin_key(str(record.get("origin") or ""))
@@ -377,6 +396,9 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "name_raw": _folded(name) or None,
             "name_set": " ".join(tokens) or None,
             "name_tokens": tokens or None,
+            "word_phons": [dict(zip(k.words, k.word_phonetics))[t] for t in tokens] or None,
+            "word_must": [list(vowels[t][0]) for t in tokens] or None,
+            "word_may": [list(vowels[t][1]) for t in tokens] or None,
             "joined_tokens": joined,
             "token_bits": bits or None,
             "loose_tokens": loose_tokens or None,
@@ -386,6 +408,10 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "rare_loose": sorted({x for x in loose_tokens if loose_frequency[x] <= rare_cap})
             or None,
             "given_key": k.given or None,
+            "given_must": list(vowels.get(k.given, ((), ()))[0]),
+            "given_may": list(vowels.get(k.given, ((), ("?",)))[1]),
+            "family_must": list(vowels.get(k.family, ((), ()))[0]),
+            "family_may": list(vowels.get(k.family, ((), ("?",)))[1]),
             "given_phon": k.given_phonetic or None,
             "given_loose": loose_key(k.given) or None,
             "given_initial": k.given[:1] or None,
@@ -402,6 +428,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "rank": rank or None,
             "birth_year": _birth_year(record),
             "origin_key": origin or None,
+            "origin_region": _origin_region(str(record.get("origin") or "")),
             "units": _key_list(record.get("units")),
             "event_years": [str(y) for y in years] or None,
         }
@@ -428,14 +455,33 @@ def _row(columns: dict[str, list], position: int) -> dict[str, Any]:
 # "Abdulrahman") counts on both sides, as those words have no single match of their own.
 # Computed from both sides, the smaller taken; compared with the shorter (or longer) name's
 # information and with log2 N.
+# A word shares its bits only when its vowels agree too: the long vowels one spelling
+# writes are allowed by the other (see :func:`tawthiq.resolve.names.vowel_slots`), and
+# within the Latin script the phonetic keys are close (Jaro-Winkler). Hammad, Hamed,
+# Hammoud and Humayd, or Muhammad and Mahmoud, are different names with one skeleton.
+WORD_VOWELS_JW = 0.88
+_VOWELS_AGREE = {
+    "duckdb": "(list_contains(word_may_{a}[i], '?') OR list_contains(word_may_{b}[{j}], '?') OR "
+              "(list_has_all(word_may_{b}[{j}], word_must_{a}[i]) AND list_has_all(word_may_{a}[i], word_must_{b}[{j}]))) "
+              "AND (name_arabic_l OR name_arabic_r "
+              f"OR jaro_winkler_similarity(word_phons_{{a}}[i], word_phons_{{b}}[{{j}}]) >= {WORD_VOWELS_JW})",
+    "spark": "(array_contains(element_at(word_may_{a}, i), '?') OR array_contains(element_at(word_may_{b}, {j}), '?') "
+             "OR (size(array_except(element_at(word_must_{a}, i), element_at(word_may_{b}, {j}))) = 0 "
+             "AND size(array_except(element_at(word_must_{b}, {j}), element_at(word_may_{a}, i))) = 0)) "
+             "AND (name_arabic_l OR name_arabic_r OR jaro_winkler(element_at(word_phons_{a}, i), "
+             f"element_at(word_phons_{{b}}, {{j}})) >= {WORD_VOWELS_JW})",
+}
 _SIDE_BITS = {
     "duckdb": "coalesce(list_sum(list_transform(name_tokens_{a}, (x, i) -> CASE "
-              "WHEN list_contains(name_tokens_{b}, x) THEN token_bits_{a}[i] "
+              "WHEN list_contains(name_tokens_{b}, x) THEN CASE WHEN "
+              + _VOWELS_AGREE["duckdb"].replace("{j}", "list_position(name_tokens_{b}, x)")
+              + " THEN token_bits_{a}[i] ELSE 0 END "
               "WHEN list_contains(loose_tokens_{b}, loose_tokens_{a}[i]) THEN loose_bits_{a}[i] "
               "ELSE 0 END)), 0)",
     "spark": "aggregate(sequence(1, size(name_tokens_{a})), 0D, (acc, i) -> acc + CASE "
-             "WHEN array_contains(name_tokens_{b}, element_at(name_tokens_{a}, i)) "
-             "THEN element_at(token_bits_{a}, i) "
+             "WHEN array_contains(name_tokens_{b}, element_at(name_tokens_{a}, i)) THEN CASE WHEN "
+             + _VOWELS_AGREE["spark"].replace("{j}", "array_position(name_tokens_{b}, element_at(name_tokens_{a}, i))")
+             + " THEN element_at(token_bits_{a}, i) ELSE 0D END "
              "WHEN array_contains(loose_tokens_{b}, element_at(loose_tokens_{a}, i)) "
              "THEN element_at(loose_bits_{a}, i) ELSE 0D END)",
 }
@@ -466,7 +512,10 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
               f"THEN least({side.format(a='l', b='r')}, {side.format(a='r', b='l')}) ELSE least({with_joined}) END)")
     basis = "greatest" if spec.get("of") == "longer" else "least"
     # The size tests name the list columns outside the lambdas, where Splink sees them.
-    condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits") for x in "lr")
+    condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits", "word_phons",
+                                                                      "word_must", "word_may")
+                             for x in "lr")
+    condition += " AND name_arabic_l IS NOT NULL AND name_arabic_r IS NOT NULL"
     condition += f" AND {shared} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"
     if "bits_over_n" in spec:
         condition += f" AND {shared} >= {_rarity_basis(log2_n) + spec['bits_over_n']:.3f}"

@@ -111,6 +111,64 @@ def _classes(word: str) -> tuple[str, ...]:
     return tuple(collapsed)
 
 
+# Vowel letters written for a long vowel or a diphthong in Latin spellings (Mahmoud, Hussein,
+# Qutayba), and the Arabic letter (alef, waw, ya) such a spelling stands for.
+LONG_VOWEL_SPELLINGS = {
+    "ou": "u", "oo": "u", "uu": "u", "aw": "u", "au": "u", "ow": "u", "uw": "u",
+    "ee": "i", "ii": "i", "ie": "i", "iy": "i", "ay": "i", "ai": "i", "ey": "i", "ei": "i", "aa": "a",
+}
+# Which Arabic vowel a written vowel letter may stand for: e is a fatha or a kasra.
+VOWEL_SOUNDS = {"a": "a", "e": "ai", "i": "i", "y": "i", "o": "u", "u": "u", "w": "u"}
+UNKNOWN_VOWELS = ("?",)
+
+
+@lru_cache(maxsize=1 << 17)
+def vowel_slots(word: str, arabic: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The vowels between a word's consonants (the consonants of its skeleton), as codes
+    "<gap><a|i|u>": those a spelling says are long (``must``) and those it allows (``may``).
+
+    Arabic script writes long vowels (alef, waw, ya) and no short ones, so both are its
+    written vowels. A Latin spelling marks a long vowel with two letters (ou, ee, ay) or a
+    final i (the nisba's ya) and allows whatever its vowels may stand for. Spellings of the
+    same name allow each other's long vowels: Mahmoud needs a waw that محمد lacks, حلبي a
+    final ya that Holayb lacks, while Muhammad / محمد and Zaheri / زاهري agree."""
+    letters = NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", word)))
+    for digraph, cls in DIGRAPHS:
+        letters = letters.replace(digraph, cls)
+    consonants: list[str] = []
+    gaps: list[str] = [""]  # gaps[g]: vowel letters after consonant g (0: before the first)
+    for i, ch in enumerate(letters):
+        vowel = ch in VOWEL_SOUNDS and (i > 0 or ch not in "yw")
+        if vowel:
+            gaps[-1] += ch
+            continue
+        cls = ch if ch.isupper() else LETTER_CLASS.get(ch, ch.upper())
+        if consonants and consonants[-1] == cls:
+            gaps[-1] = ""  # one consonant written twice (Haddad): as the skeleton counts it
+            continue
+        consonants.append(cls)
+        gaps.append("")
+    if len(consonants) > 1 and consonants[-1] == "H":  # ta marbuta, as in the skeleton
+        consonants.pop()
+        gaps[-2] += gaps.pop()
+    must: set[str] = set()
+    may: set[str] = set()
+    last = len(gaps) - 1
+    for g, chunk in enumerate(gaps):
+        if g == 0 or not chunk:  # an initial vowel is written on a hamza seat in Arabic
+            continue
+        sounds = {s for ch in chunk for s in VOWEL_SOUNDS[ch]}
+        may.update(f"{g}{s}" for s in sounds)
+        if arabic:
+            must.update(f"{g}{s}" for s in sounds)
+            continue
+        must.update(f"{g}{LONG_VOWEL_SPELLINGS[chunk[k:k + 2]]}" for k in range(len(chunk) - 1)
+                    if chunk[k:k + 2] in LONG_VOWEL_SPELLINGS)
+        if g == last and chunk[-1] in "iy":
+            must.add(f"{g}i")
+    return tuple(sorted(must)), tuple(sorted(may))
+
+
 @lru_cache(maxsize=1 << 17)
 def skeleton(word: str) -> str:
     """Consonant-class skeleton of a Latin word: 'Mohammed', 'Muhammad' -> 'mhmd'."""
@@ -199,6 +257,8 @@ class NameKeys:
 
     tokens: tuple[str, ...]  # skeleton of every unit, in order
     words: tuple[str, ...]  # distinct skeletons of the units that are not initials
+    word_phonetics: tuple[str, ...]  # phonetic key of each of ``words`` (its first unit's)
+    word_vowels: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # vowel_slots of each word
     token_set: str  # sorted distinct skeletons, space-joined: order-free full-name key
     full_skeleton: str  # skeletons in written order
     full_phonetic: str  # phonetic keys in written order
@@ -394,9 +454,20 @@ def name_keys(name: str) -> NameKeys:
     """Comparison keys of a name; see the module docstring."""
     parsed = parse_name(name or "")
     tokens = tuple(u.key for u in parsed.units)
+    arabic = parsed.script == "arabic"
+    words: dict[str, str] = {}
+    vowels: dict[str, tuple] = {}
+    for unit in parsed.units:
+        if len(unit.text) > 1 or unit.kind != "name":
+            words.setdefault(unit.key, unit.phon)
+            # Compounds (Abd al-X, Abu X, X al-Din) are keyed differently from their letters.
+            vowels.setdefault(unit.key, vowel_slots(unit.text, arabic) if unit.kind == "name"
+                              else ((), UNKNOWN_VOWELS))
     return NameKeys(
         tokens=tokens,
-        words=tuple(dict.fromkeys(u.key for u in parsed.units if len(u.text) > 1 or u.kind != "name")),
+        words=tuple(words),
+        word_phonetics=tuple(words.values()),
+        word_vowels=tuple(vowels.values()),
         token_set=" ".join(sorted(set(tokens))),
         full_skeleton=" ".join(tokens),
         full_phonetic=" ".join(u.phon for u in parsed.units),
