@@ -41,10 +41,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tawthiq.resolve.names import loose_key, name_keys, skeleton
-from tawthiq.text import fold, script_of
+from tawthiq.resolve.names import UNKNOWN_VOWELS, loose_key, name_keys, skeleton
+from tawthiq.text import fold
 
-SAME_VOWELS_JW = 0.93
 # A name part found among the other name's words (written in another order).
 _ELSEWHERE = {
     "duckdb": "list_contains(name_tokens_r, {key}_l) OR list_contains(name_tokens_l, {key}_r)",
@@ -57,11 +56,10 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
     the phonetic key), or found elsewhere in the other name (names written in another
     order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way."""
     key = f"{part}_key"
-    # Same consonants and, within one script, close vowels: Mohammed = Muhammad but not
-    # Mahmoud (all three "mhmd"). Across scripts the Arabic side has no short vowels to compare.
-    same_vowels = (f"{key}_l = {key}_r AND (name_arabic_l <> name_arabic_r OR {part}_phon_l = {part}_phon_r "
-                   f"OR jaro_winkler_similarity({part}_phon_l, {part}_phon_r) >= {SAME_VOWELS_JW}) "
-                   f"AND list_has_all({part}_may_r, {part}_must_l) AND list_has_all({part}_may_l, {part}_must_r)")
+    # Same consonants and vowels that agree (vowel_slots): Mohammed = Muhammad = محمد but
+    # not Mahmoud = محمود (all four "mhmd").
+    same_vowels = (f"{key}_l = {key}_r AND ({part}_must_l & ~{part}_may_r) = 0 "
+                   f"AND ({part}_must_r & ~{part}_may_l) = 0")
     elsewhere = {backend: sql.format(key=key) for backend, sql in _ELSEWHERE.items()}
     return {
         "name": f"{part}_name",
@@ -365,6 +363,21 @@ def _origin_key(text: str) -> str:
     return " ".join(skeleton(w) for w in fold(text).split())
 
 
+ANY_VOWELS = (0, -1)  # (must, may) masks of a word whose vowels are not known: agrees with any
+
+
+@lru_cache(maxsize=1 << 16)
+def _vowel_masks(must: tuple[str, ...], may: tuple[str, ...]) -> tuple[int, int]:
+    """vowel_slots codes ("3u": a u after the third consonant) as bit masks, for SQL."""
+    if may == UNKNOWN_VOWELS:
+        return ANY_VOWELS
+
+    def mask(codes: tuple[str, ...]) -> int:
+        return sum(1 << (3 * min(int(c[:-1]), 20) + "aiu".index(c[-1])) for c in set(codes))
+
+    return mask(must), mask(may)
+
+
 def record_features(records: Sequence[dict]) -> dict[str, list]:
     """Comparison columns, one list per column, one entry per record (``unique_id`` =
     position in ``records``); columnar so that a million records stay small.
@@ -383,7 +396,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     columns: dict[str, list] = defaultdict(list)
     for position, (record, k, tokens, loose_tokens) in enumerate(zip(records, keys, words, loose)):
         bits = [word_bits[t] for t in tokens]
-        vowels = dict(zip(k.words, k.word_vowels))
+        vowels = {w: _vowel_masks(*slots) for w, slots in zip(k.words, k.word_vowels)}
         # Only run-together keys that are some record's word can ever match one.
         joined = [j for j in k.joined if j in frequency and j not in tokens]
         origin = _origin_key(str(record.get("origin") or ""))
@@ -396,9 +409,8 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "name_raw": _folded(name) or None,
             "name_set": " ".join(tokens) or None,
             "name_tokens": tokens or None,
-            "word_phons": [dict(zip(k.words, k.word_phonetics))[t] for t in tokens] or None,
-            "word_must": [list(vowels[t][0]) for t in tokens] or None,
-            "word_may": [list(vowels[t][1]) for t in tokens] or None,
+            "word_must": [vowels[t][0] for t in tokens] or None,
+            "word_may": [vowels[t][1] for t in tokens] or None,
             "joined_tokens": joined,
             "token_bits": bits or None,
             "loose_tokens": loose_tokens or None,
@@ -408,10 +420,10 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "rare_loose": sorted({x for x in loose_tokens if loose_frequency[x] <= rare_cap})
             or None,
             "given_key": k.given or None,
-            "given_must": list(vowels.get(k.given, ((), ()))[0]),
-            "given_may": list(vowels.get(k.given, ((), ("?",)))[1]),
-            "family_must": list(vowels.get(k.family, ((), ()))[0]),
-            "family_may": list(vowels.get(k.family, ((), ("?",)))[1]),
+            "given_must": vowels.get(k.given, ANY_VOWELS)[0],
+            "given_may": vowels.get(k.given, ANY_VOWELS)[1],
+            "family_must": vowels.get(k.family, ANY_VOWELS)[0],
+            "family_may": vowels.get(k.family, ANY_VOWELS)[1],
             "given_phon": k.given_phonetic or None,
             "given_loose": loose_key(k.given) or None,
             "given_initial": k.given[:1] or None,
@@ -420,7 +432,6 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "father_loose": loose_key(k.father) or None,
             "mother_key": mother or None,
             "mother_loose": loose_key(mother) or None,
-            "name_arabic": script_of(name) == "arabic",
             "family_phon": k.family_phonetic or None,
             "family_loose": loose_key(k.family) or None,
             "family_initial": k.family[:1] or None,
@@ -456,20 +467,13 @@ def _row(columns: dict[str, list], position: int) -> dict[str, Any]:
 # Computed from both sides, the smaller taken; compared with the shorter (or longer) name's
 # information and with log2 N.
 # A word shares its bits only when its vowels agree too: the long vowels one spelling
-# writes are allowed by the other (see :func:`tawthiq.resolve.names.vowel_slots`), and
-# within the Latin script the phonetic keys are close (Jaro-Winkler). Hammad, Hamed,
-# Hammoud and Humayd, or Muhammad and Mahmoud, are different names with one skeleton.
-WORD_VOWELS_JW = 0.88
+# writes are allowed by the other (see :func:`tawthiq.resolve.names.vowel_slots`; as bit
+# masks, so that the test is two AND-NOTs). Hammoud and Hammad, Holayb and حلبي, or Mahmoud
+# and محمد, are different names with one skeleton.
 _VOWELS_AGREE = {
-    "duckdb": "(list_contains(word_may_{a}[i], '?') OR list_contains(word_may_{b}[{j}], '?') OR "
-              "(list_has_all(word_may_{b}[{j}], word_must_{a}[i]) AND list_has_all(word_may_{a}[i], word_must_{b}[{j}]))) "
-              "AND (name_arabic_l OR name_arabic_r "
-              f"OR jaro_winkler_similarity(word_phons_{{a}}[i], word_phons_{{b}}[{{j}}]) >= {WORD_VOWELS_JW})",
-    "spark": "(array_contains(element_at(word_may_{a}, i), '?') OR array_contains(element_at(word_may_{b}, {j}), '?') "
-             "OR (size(array_except(element_at(word_must_{a}, i), element_at(word_may_{b}, {j}))) = 0 "
-             "AND size(array_except(element_at(word_must_{b}, {j}), element_at(word_may_{a}, i))) = 0)) "
-             "AND (name_arabic_l OR name_arabic_r OR jaro_winkler(element_at(word_phons_{a}, i), "
-             f"element_at(word_phons_{{b}}, {{j}})) >= {WORD_VOWELS_JW})",
+    "duckdb": "(word_must_{a}[i] & ~word_may_{b}[{j}]) = 0 AND (word_must_{b}[{j}] & ~word_may_{a}[i]) = 0",
+    "spark": "(element_at(word_must_{a}, i) & ~element_at(word_may_{b}, {j})) = 0 "
+             "AND (element_at(word_must_{b}, {j}) & ~element_at(word_may_{a}, i)) = 0",
 }
 _SIDE_BITS = {
     "duckdb": "coalesce(list_sum(list_transform(name_tokens_{a}, (x, i) -> CASE "
@@ -512,10 +516,9 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
               f"THEN least({side.format(a='l', b='r')}, {side.format(a='r', b='l')}) ELSE least({with_joined}) END)")
     basis = "greatest" if spec.get("of") == "longer" else "least"
     # The size tests name the list columns outside the lambdas, where Splink sees them.
-    condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits", "word_phons",
-                                                                      "word_must", "word_may")
+    condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits", "word_must",
+                                                                      "word_may")
                              for x in "lr")
-    condition += " AND name_arabic_l IS NOT NULL AND name_arabic_r IS NOT NULL"
     condition += f" AND {shared} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"
     if "bits_over_n" in spec:
         condition += f" AND {shared} >= {_rarity_basis(log2_n) + spec['bits_over_n']:.3f}"

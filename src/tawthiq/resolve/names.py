@@ -257,7 +257,6 @@ class NameKeys:
 
     tokens: tuple[str, ...]  # skeleton of every unit, in order
     words: tuple[str, ...]  # distinct skeletons of the units that are not initials
-    word_phonetics: tuple[str, ...]  # phonetic key of each of ``words`` (its first unit's)
     word_vowels: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # vowel_slots of each word
     token_set: str  # sorted distinct skeletons, space-joined: order-free full-name key
     full_skeleton: str  # skeletons in written order
@@ -455,18 +454,15 @@ def name_keys(name: str) -> NameKeys:
     parsed = parse_name(name or "")
     tokens = tuple(u.key for u in parsed.units)
     arabic = parsed.script == "arabic"
-    words: dict[str, str] = {}
     vowels: dict[str, tuple] = {}
     for unit in parsed.units:
         if len(unit.text) > 1 or unit.kind != "name":
-            words.setdefault(unit.key, unit.phon)
             # Compounds (Abd al-X, Abu X, X al-Din) are keyed differently from their letters.
             vowels.setdefault(unit.key, vowel_slots(unit.text, arabic) if unit.kind == "name"
                               else ((), UNKNOWN_VOWELS))
     return NameKeys(
         tokens=tokens,
-        words=tuple(words),
-        word_phonetics=tuple(words.values()),
+        words=tuple(vowels),
         word_vowels=tuple(vowels.values()),
         token_set=" ".join(sorted(set(tokens))),
         full_skeleton=" ".join(tokens),
