@@ -256,7 +256,7 @@ class NameKeys:
     """Comparison keys of one name (empty strings when there is nothing to compare)."""
 
     tokens: tuple[str, ...]  # skeleton of every unit, in order
-    words: tuple[str, ...]  # distinct skeletons of the units that are not initials
+    words: tuple[str, ...]  # distinct skeletons of the units that are not initials, bracketed ones too
     word_vowels: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # vowel_slots of each word
     token_set: str  # sorted distinct skeletons, space-joined: order-free full-name key
     full_skeleton: str  # skeletons in written order
@@ -454,8 +454,12 @@ def name_keys(name: str) -> NameKeys:
     parsed = parse_name(name or "")
     tokens = tuple(u.key for u in parsed.units)
     arabic = parsed.script == "arabic"
+    # A kunya or alias in brackets ("(Abu Khaled)") is not part of the name's structure, but
+    # another source may write the person by it alone: its words are words of the name.
+    bracketed = " ".join(m.group()[1:-1] for m in BRACKETED.finditer(name or ""))
+    aside = parse_name(bracketed).units if bracketed.strip() else ()
     vowels: dict[str, tuple] = {}
-    for unit in parsed.units:
+    for unit in (*parsed.units, *aside):
         if len(unit.text) > 1 or unit.kind != "name":
             # Compounds (Abd al-X, Abu X, X al-Din) are keyed differently from their letters.
             vowels.setdefault(unit.key, vowel_slots(unit.text, arabic) if unit.kind == "name"
