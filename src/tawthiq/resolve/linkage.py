@@ -880,7 +880,11 @@ def link_records(
     predictions.drop_table_from_database_and_remove_from_cache()
     import numpy as np
 
-    estimated = _estimated_prior(scored["match_weight"], prior, n_rows) if trained and estimate_prior else None
+    # Estimated from the pairs the threshold alone would score, so that a lower pairs_floor
+    # (more pairs kept for review) does not move the prior and with it the clusters.
+    near = scored["match_weight"] >= math.log2(threshold / (1 - threshold)) - PRIOR_MARGIN
+    estimated = (_estimated_prior(scored["match_weight"][near], prior, n_rows)
+                 if trained and estimate_prior else None)
     if estimated is not None:
         shift = _logit2(estimated) - _logit2(prior)
         prior = estimated
