@@ -161,3 +161,24 @@ def test_different_parents_keep_namesakes_apart():
     assert levels["father_name"] == "different father's name"
     assert levels["mother_name"] == "different mother's name"
     assert {x["comparison"]: x["level"] for x in result.explain("s1", "s2").contributions}["birth_year"] == "within 1 year"
+
+
+def test_family_name_written_first_compares_as_the_same_full_name():
+    people = [{"id": "w1", "name": "Nizar Fadlallah TURKMANI"}, {"id": "w2", "name": "Turkmani Nizar Fadlallah"},
+              {"id": "w3", "name": "Bassel HAMDAN"}]
+    levels = {x["comparison"]: x["level"] for x in link_records(people).explain("w1", "w2").contributions}
+    assert levels["full_name_similarity"] == "JW >= 0.95"
+
+
+def test_parent_and_child_names_count_against_a_match():
+    people = [
+        {"id": "p1", "name": "Rami Ziad Walid QASSAB"},
+        {"id": "p2", "name": "Ziad Walid Qassab"},  # Rami's father: Rami's name without his own given name
+        {"id": "p3", "name": "Ziad QASSAB"},  # the father again, without his own father's name
+    ]
+    result = link_records(people)
+    given = next(x for x in result.explain("p1", "p2").contributions if x["comparison"] == "given_name")
+    assert given["level"] == "given names of a parent and child" and given["log2_weight"] < -2
+    # a name in another order is not a parent and child
+    reordered = {x["comparison"]: x["level"] for x in result.explain("p2", "p3").contributions}
+    assert reordered["given_name"] == "same given name"

@@ -142,3 +142,8 @@ def test_words_run_together_have_the_joined_key_of_the_split_spelling():
     keys = name_keys("Omar Abd al-Karim")
     assert keys.joined == (keys.words[1],)
     assert name_keys("Omar Haddad").joined == (skeleton("omarhaddad"),)
+
+
+def test_rotated_phonetic_puts_the_last_unit_first():
+    # Lists write the family name first without a comma: rotating one side restores the order.
+    assert name_keys("Turkmani Nizar Fadlallah").full_phonetic == name_keys("Nizar Fadlallah Turkmani").rotated_phonetic

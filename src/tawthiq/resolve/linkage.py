@@ -49,12 +49,31 @@ _ELSEWHERE = {
     "duckdb": "list_contains(name_tokens_r, {key}_l) OR list_contains(name_tokens_l, {key}_r)",
     "spark": "array_contains(name_tokens_r, {key}_l) OR array_contains(name_tokens_l, {key}_r)",
 }
+# One's given name is the other's father's name and the other's given name is not in the
+# first: a parent and child ("Saad Sabawi Ibrahim" / "Sabawi Ibrahim"), not another order.
+_PARENT_AND_CHILD = {
+    backend: "coalesce((given_key_l = father_key_r AND NOT {has}(name_tokens_l, given_key_r)) "
+             "OR (given_key_r = father_key_l AND NOT {has}(name_tokens_r, given_key_l)), false)".format(has=has)
+    for backend, has in (("duckdb", "list_contains"), ("spark", "array_contains"))
+}
+
+_JARO_WINKLER = {"duckdb": "jaro_winkler_similarity", "spark": "jaro_winkler"}
+
+
+def _full_name_jw(threshold: float) -> dict[str, str]:
+    """The whole name's similarity at least ``threshold``, in written order or with either
+    side's last unit moved to the front (a family name written first)."""
+    pairs = [("full_phon_l", "full_phon_r"), ("full_phon_rotated_l", "full_phon_r"),
+             ("full_phon_l", "full_phon_rotated_r")]
+    return {backend: "greatest(" + ", ".join(f"{jw}({a}, {b})" for a, b in pairs) + f") >= {threshold}"
+            for backend, jw in _JARO_WINKLER.items()}
 
 
 def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
     """Given or family name: the same key, a close spelling (loose key or Jaro-Winkler on
     the phonetic key), or found elsewhere in the other name (names written in another
-    order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way."""
+    order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way, unless the given
+    names are those of a parent and child."""
     key = f"{part}_key"
     # Same consonants and vowels that agree (vowel_slots): Mohammed = Muhammad = محمد but
     # not Mahmoud = محمود (all four "mhmd").
@@ -76,8 +95,12 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
              "label": f"similar {part} name (loose key)", "m": 0.1, "u": 0.01},
             {"kind": "jaro_winkler", "column": f"{part}_phon", "threshold": 0.88,
              "label": f"similar {part} name", "m": 0.05, "u": 0.02},
+            *([{"kind": "sql", "sql": _PARENT_AND_CHILD, "label": "given names of a parent and child",
+                "m": 0.01, "u": 0.08, "fix_u": True}] if part == "given" else []),
+            # u declared for the given name: estimated without the parent-and-child pairs
+            # above, it would turn a reordered name into evidence of the same person.
             {"kind": "sql", "sql": elsewhere, "label": f"{part} name elsewhere in the other name",
-             "m": 0.05, "u": 0.05},
+             "m": 0.05, "u": 0.1 if part == "given" else 0.05, "fix_u": part == "given"},
             {"kind": "else", "label": f"different {part} name", "m": 1 - m_same - 0.23,
              "u": 1 - 2 * u_same - 0.08},
         ],
@@ -145,16 +168,14 @@ COMPARISONS: list[dict[str, Any]] = [
     },
     {
         "name": "full_name_similarity",
-        "description": "Jaro-Winkler similarity of the whole name's phonetic key: spellings the "
-                       "word keys miss (u declared: the words' rarity is weighed by name_words)",
+        "description": "Jaro-Winkler similarity of the whole name's phonetic key, also with one "
+                       "side's last word moved first (lists write \"DROUKDEL Abdelmalek\"), the higher: "
+                       "spellings the word keys miss (u declared: the words' rarity is weighed by name_words)",
         "levels": [
             {"kind": "null", "column": "full_phon"},
-            {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.95, "label": "JW >= 0.95",
-             "m": 0.4, "u": 0.05, "fix_u": True},
-            {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.85, "label": "JW >= 0.85",
-             "m": 0.35, "u": 0.1, "fix_u": True},
-            {"kind": "jaro_winkler", "column": "full_phon", "threshold": 0.7, "label": "JW >= 0.7",
-             "m": 0.2, "u": 0.3, "fix_u": True},
+            {"kind": "sql", "sql": _full_name_jw(0.95), "label": "JW >= 0.95", "m": 0.4, "u": 0.05, "fix_u": True},
+            {"kind": "sql", "sql": _full_name_jw(0.85), "label": "JW >= 0.85", "m": 0.35, "u": 0.1, "fix_u": True},
+            {"kind": "sql", "sql": _full_name_jw(0.7), "label": "JW >= 0.7", "m": 0.2, "u": 0.3, "fix_u": True},
             {"kind": "else", "label": "JW < 0.7", "m": 0.1, "u": 0.45, "fix_u": True},
         ],
     },
@@ -436,6 +457,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "family_loose": loose_key(k.family) or None,
             "family_initial": k.family[:1] or None,
             "full_phon": k.full_phonetic or None,
+            "full_phon_rotated": k.rotated_phonetic or None,
             "rank": rank or None,
             "birth_year": _birth_year(record),
             "origin_key": origin or None,

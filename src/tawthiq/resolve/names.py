@@ -261,6 +261,7 @@ class NameKeys:
     token_set: str  # sorted distinct skeletons, space-joined: order-free full-name key
     full_skeleton: str  # skeletons in written order
     full_phonetic: str  # phonetic keys in written order
+    rotated_phonetic: str  # the same with the last unit first: "DROUKDEL Abdelmalek" order
     given: str
     given_phonetic: str
     father: str
@@ -471,6 +472,7 @@ def name_keys(name: str) -> NameKeys:
         token_set=" ".join(sorted(set(tokens))),
         full_skeleton=" ".join(tokens),
         full_phonetic=" ".join(u.phon for u in parsed.units),
+        rotated_phonetic=" ".join(u.phon for u in parsed.units[-1:] + parsed.units[:-1]),
         given=parsed.given.key if parsed.given else "",
         given_phonetic=parsed.given.phon if parsed.given else "",
         father=parsed.father.key if parsed.father else "",
