@@ -182,3 +182,19 @@ def test_parent_and_child_names_count_against_a_match():
     # a name in another order is not a parent and child
     reordered = {x["comparison"]: x["level"] for x in result.explain("p2", "p3").contributions}
     assert reordered["given_name"] == "same given name"
+
+
+def test_origins_compare_by_governorate():
+    """A town and its governorate agree; two governorates disagree (gazetteer places)."""
+    people = [
+        {"id": "hama", "name": "Ziad Nabil Qassab", "origin": "Hama"},
+        {"id": "masyaf", "name": "Ziad Nabil Qassab", "origin": "Misyaf"},
+        {"id": "daraa", "name": "Ziad Nabil Qassab", "origin": "Daraa"},
+    ]
+    result = link_records(people)
+    levels = {other: {c["comparison"]: c["level"] for c in result.explain("hama", other).contributions}
+              for other in ("masyaf", "daraa")}
+    assert levels["masyaf"]["origin"] == "same governorate"
+    assert levels["daraa"]["origin"] == "another governorate"
+    weight = {other: result.explain("hama", other).match_weight for other in ("masyaf", "daraa")}
+    assert weight["masyaf"] > weight["daraa"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tawthiq.resolve.names import loose_key, name_keys, parse_name, phonetic, romanize_arabic, skeleton
+from tawthiq.resolve.names import loose_key, name_keys, parse_name, phonetic, romanize_arabic, skeleton, vowel_slots
 
 
 @pytest.mark.parametrize("variants", [
@@ -147,3 +147,40 @@ def test_words_run_together_have_the_joined_key_of_the_split_spelling():
 def test_rotated_phonetic_puts_the_last_unit_first():
     # Lists write the family name first without a comma: rotating one side restores the order.
     assert name_keys("Turkmani Nizar Fadlallah").full_phonetic == name_keys("Nizar Fadlallah Turkmani").rotated_phonetic
+
+
+def _romanised(word: str) -> tuple[str, bool]:
+    return (word, False) if word.isascii() else (romanize_arabic(word), True)
+
+
+def _agree(a: str, b: str) -> bool:
+    """Two spellings with one skeleton whose vowels agree: each one's long vowels are allowed
+    by the other (Arabic script spellings romanised, as the parser does)."""
+    (word_a, arabic_a), (word_b, arabic_b) = _romanised(a), _romanised(b)
+    assert skeleton(word_a) == skeleton(word_b)
+    (must_a, may_a), (must_b, may_b) = vowel_slots(word_a, arabic_a), vowel_slots(word_b, arabic_b)
+    return set(must_a) <= set(may_b) and set(must_b) <= set(may_a)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Muhammad", "Mohammed"), ("Muhammad", "محمد"), ("Mahmoud", "محمود"), ("Hussein", "حسين"),
+    ("Husain", "Hussein"), ("Youssef", "Yusuf"), ("Youssef", "يوسف"), ("Zaheri", "زاهري"),
+    ("Haddad", "حداد"), ("Salameh", "سلامة"),
+])
+def test_spellings_of_one_name_have_vowels_that_agree(a, b):
+    assert _agree(a, b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Mahmoud", "Muhammad"), ("Mahmoud", "محمد"), ("Hassan", "Hussein"), ("Hassan", "حسين"),
+    ("Hammoud", "Hammad"), ("Holayb", "حلبي"), ("Saloum", "سليم"),
+])
+def test_names_with_one_skeleton_and_other_long_vowels_disagree(a, b):
+    assert not _agree(a, b)
+
+
+def test_bracketed_kunya_is_among_the_words():
+    full = name_keys("Nadim Fawzi Qarawi (Abu Sleiman)")
+    alone = name_keys("Abu Sleiman Qarawi")
+    assert set(alone.words) <= set(full.words)
+    assert full.given == skeleton("Nadim") and full.family == skeleton("Qarawi")
