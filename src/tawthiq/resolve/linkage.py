@@ -538,9 +538,8 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
               f"THEN least({side.format(a='l', b='r')}, {side.format(a='r', b='l')}) ELSE least({with_joined}) END)")
     basis = "greatest" if spec.get("of") == "longer" else "least"
     # The size tests name the list columns outside the lambdas, where Splink sees them.
-    condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in ("token_bits", "loose_tokens", "loose_bits", "word_must",
-                                                                      "word_may")
-                             for x in "lr")
+    lists = ("token_bits", "loose_tokens", "loose_bits", "word_must", "word_may")
+    condition = " AND ".join(f"{size}({c}_{x}) > 0" for c in lists for x in "lr")
     condition += f" AND {shared} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"
     if "bits_over_n" in spec:
         condition += f" AND {shared} >= {_rarity_basis(log2_n) + spec['bits_over_n']:.3f}"

@@ -84,28 +84,36 @@ def romanize_arabic(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 17)
-def _classes(word: str) -> tuple[str, ...]:
-    """Map a lower-case Latin word to consonant classes (upper case) and vowel classes.
-    Cached per word: lists repeat a few thousand words, so 1M names cost little."""
+def _letters(word: str) -> tuple[tuple[str, str], ...]:
+    """Each letter of a Latin word as (class, written letter): consonant classes upper case,
+    vowel classes (a / i / u) lower case. Shared by the skeleton, phonetic and vowel keys,
+    so that all of them count the same consonants."""
     word = NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", word)))
     if word.startswith("ou") and len(word) > 2 and word[2] in VOWELS:
         word = "w" + word[2:]  # French Oualid -> Walid
     for digraph, cls in DIGRAPHS:
         word = word.replace(digraph, cls)
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for i, ch in enumerate(word):
         if ch.isupper():
-            out.append(ch)
+            out.append((ch, ch))
         elif ch in ("y", "w", "v"):
             # A consonant at the start of a word (Yusuf, Walid); a vowel inside (Husayn, Nawfal).
             # v is waw in Persian/Turkish-style spellings (Darnavi = Darnawi, Javad = Jawad).
-            out.append(("W" if ch == "v" else ch.upper()) if i == 0 else ("i" if ch == "y" else "u"))
+            out.append((("W" if ch == "v" else ch.upper()) if i == 0 else ("i" if ch == "y" else "u"), ch))
         elif ch in VOWEL_CLASS:
-            out.append(VOWEL_CLASS[ch])
+            out.append((VOWEL_CLASS[ch], ch))
         elif ch in LETTER_CLASS:
-            out.append(LETTER_CLASS[ch])
+            out.append((LETTER_CLASS[ch], ch))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 17)
+def _classes(word: str) -> tuple[str, ...]:
+    """Map a lower-case Latin word to consonant classes (upper case) and vowel classes.
+    Cached per word: lists repeat a few thousand words, so 1M names cost little."""
     collapsed: list[str] = []
-    for cls in out:
+    for cls, _ in _letters(word):
         if not collapsed or collapsed[-1] != cls:
             collapsed.append(cls)
     return tuple(collapsed)
@@ -118,7 +126,7 @@ LONG_VOWEL_SPELLINGS = {
     "ee": "i", "ii": "i", "ie": "i", "iy": "i", "ay": "i", "ai": "i", "ey": "i", "ei": "i", "aa": "a",
 }
 # Which Arabic vowel a written vowel letter may stand for: e is a fatha or a kasra.
-VOWEL_SOUNDS = {"a": "a", "e": "ai", "i": "i", "y": "i", "o": "u", "u": "u", "w": "u"}
+VOWEL_SOUNDS = {"a": "a", "e": "ai", "i": "i", "y": "i", "o": "u", "u": "u", "w": "u", "v": "u"}
 UNKNOWN_VOWELS = ("?",)
 
 
@@ -132,17 +140,12 @@ def vowel_slots(word: str, arabic: bool) -> tuple[tuple[str, ...], tuple[str, ..
     final i (the nisba's ya) and allows whatever its vowels may stand for. Spellings of the
     same name allow each other's long vowels: Mahmoud needs a waw that محمد lacks, حلبي a
     final ya that Holayb lacks, while Muhammad / محمد and Zaheri / زاهري agree."""
-    letters = NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", word)))
-    for digraph, cls in DIGRAPHS:
-        letters = letters.replace(digraph, cls)
     consonants: list[str] = []
     gaps: list[str] = [""]  # gaps[g]: vowel letters after consonant g (0: before the first)
-    for i, ch in enumerate(letters):
-        vowel = ch in VOWEL_SOUNDS and (i > 0 or ch not in "yw")
-        if vowel:
+    for cls, ch in _letters(word):
+        if cls.islower():
             gaps[-1] += ch
             continue
-        cls = ch if ch.isupper() else LETTER_CLASS.get(ch, ch.upper())
         if consonants and consonants[-1] == cls:
             gaps[-1] = ""  # one consonant written twice (Haddad): as the skeleton counts it
             continue
