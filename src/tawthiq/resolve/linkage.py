@@ -35,13 +35,14 @@ from __future__ import annotations
 import logging
 import math
 import re
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tawthiq.resolve.names import UNKNOWN_VOWELS, loose_key, name_keys, skeleton
+from tawthiq.resolve.names import UNKNOWN_VOWELS, loose_key, name_keys
 from tawthiq.text import fold
 
 # A name part found among the other name's words (written in another order).
@@ -69,16 +70,20 @@ def _full_name_jw(threshold: float) -> dict[str, str]:
             for backend, jw in _JARO_WINKLER.items()}
 
 
+def _same_vowels(part: str) -> str:
+    """Same consonants and vowels that agree (vowel_slots): Mohammed = Muhammad = محمد but
+    not Mahmoud = محمود (all four "mhmd")."""
+    return (f"{part}_key_l = {part}_key_r AND ({part}_must_l & ~{part}_may_r) = 0 "
+            f"AND ({part}_must_r & ~{part}_may_l) = 0")
+
+
 def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
     """Given or family name: the same key, a close spelling (loose key or Jaro-Winkler on
     the phonetic key), or found elsewhere in the other name (names written in another
     order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way, unless the given
     names are those of a parent and child."""
     key = f"{part}_key"
-    # Same consonants and vowels that agree (vowel_slots): Mohammed = Muhammad = محمد but
-    # not Mahmoud = محمود (all four "mhmd").
-    same_vowels = (f"{key}_l = {key}_r AND ({part}_must_l & ~{part}_may_r) = 0 "
-                   f"AND ({part}_must_r & ~{part}_may_l) = 0")
+    same_vowels = _same_vowels(part)
     elsewhere = {backend: sql.format(key=key) for backend, sql in _ELSEWHERE.items()}
     return {
         "name": f"{part}_name",
@@ -107,6 +112,28 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
     }
 
 
+# Where the bands of name rarity start, in bits over log2 N (the bits a name needs to be
+# expected once among N records by chance), with how they are described to a reviewer.
+RARITY_BANDS = ((4, "a rare name"), (2, "an uncommon name"), (0, "a less common name"),
+                (-2, "a fairly common name"), (-4, "a common name"), (-6, "a very common name"))
+
+
+def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int) -> list[dict[str, Any]]:
+    """Levels of one kind of word overlap (``share`` of the shorter or longer name's
+    information), one per band of the shared words' rarity, the last for the commonest
+    names. A pair of the same person lands in a band as often as a record's name does, and
+    a random pair about ``ways`` / 2**bits as often (the bits say how rare the words are;
+    ``ways``, how many ways a name may hold another's words): so m and u are set from the
+    list (see :func:`_level`), and the weight grows with the rarity of the shared words."""
+    starts = [band for band, _ in RARITY_BANDS]
+    levels = [{"kind": "word_overlap", "share": share, "of": of, "bits_over_n": start,
+               "bits_under_n": upper, "ways": ways, "label": f"{label}, {words}", "m": m}
+              for (start, words), upper in zip(RARITY_BANDS, [None, *starts[:-1]])]
+    levels.append({"kind": "word_overlap", "share": share, "of": of, "bits_under_n": starts[-1],
+                   "ways": ways, "label": f"{label}, one of the commonest names", "m": m})
+    return levels
+
+
 # Comparison levels, most to least similar; "null" marks the level used when a value is
 # missing on either side (it contributes nothing). m / u are the priors used without
 # training; the order of the non-null levels is the order Splink numbers them.
@@ -116,23 +143,9 @@ COMPARISONS: list[dict[str, Any]] = [
         "description": "the words of the whole name, in any order, weighed by their rarity",
         "levels": [
             {"kind": "null", "column": "name_tokens"},
-            {"kind": "word_overlap", "share": 0.99, "of": "longer", "bits_over_n": 4,
-             "label": "same words, a rare name", "m": 0.2},
-            {"kind": "word_overlap", "share": 0.99, "of": "longer", "bits_over_n": 0,
-             "label": "same words, an uncommon name", "m": 0.12},
-            {"kind": "word_overlap", "share": 0.99, "of": "longer", "label": "same words, a common name",
-             "m": 0.08, "u": 0.001},
-            {"kind": "word_overlap", "share": 0.99, "bits_over_n": 4,
-             "label": "all words of the shorter name, rare ones", "m": 0.15},
-            {"kind": "word_overlap", "share": 0.99, "bits_over_n": 0,
-             "label": "all words of the shorter name, uncommon ones", "m": 0.12},
-            {"kind": "word_overlap", "share": 0.99, "label": "all words of the shorter name, common ones",
-             "m": 0.1, "u": 0.003},
-            {"kind": "word_overlap", "share": 0.6, "bits_over_n": 4, "label": "most words, rare ones among them",
-             "m": 0.08},
-            {"kind": "word_overlap", "share": 0.6, "bits_over_n": 0, "label": "most words, uncommon ones among them",
-             "m": 0.05},
-            {"kind": "word_overlap", "share": 0.6, "label": "most words", "m": 0.04, "u": 0.02},
+            *_rarity_bands("same words", share=0.99, of="longer", m=0.4, ways=1),
+            *_rarity_bands("all words of the shorter name", share=0.99, of="shorter", m=0.37, ways=4),
+            *_rarity_bands("most words", share=0.6, of="shorter", m=0.17, ways=16),
             {"kind": "word_overlap", "share": 0.01, "label": "some word shared", "m": 0.04, "u": 0.2},
             {"kind": "else", "label": "no word shared", "m": 0.03, "u": 0.77},
         ],
@@ -145,13 +158,15 @@ COMPARISONS: list[dict[str, Any]] = [
                        "is strong evidence of another person",
         "levels": [
             {"kind": "null", "column": "father_key"},
-            {"kind": "exact", "column": "father_key", "label": "same father's name",
+            {"kind": "sql", "sql": _same_vowels("father"), "label": "same father's name",
              "m": 0.8, "u": 0.4, "fix_u": True},  # its rarity is weighed by name_words
+            {"kind": "exact", "column": "father_key", "label": "same consonants in the father's name",
+             "m": 0.02, "u": 0.05},
             {"kind": "sql", "sql": "father_loose_l = father_loose_r", "label": "similar father's name",
              "m": 0.1, "u": 0.02},
             {"kind": "sql", "sql": {b: sql.format(key="father_key") for b, sql in _ELSEWHERE.items()},
              "label": "father's name elsewhere in the other name", "m": 0.05, "u": 0.05},
-            {"kind": "else", "label": "different father's name", "m": 0.05, "u": 0.93},
+            {"kind": "else", "label": "different father's name", "m": 0.03, "u": 0.93},
         ],
     },
     {
@@ -266,6 +281,7 @@ BLOCKING_RULES: list[dict[str, Any]] = [
 ]
 
 BLOCK_MAX_RECORDS = 200
+BLOCK_PAIR_BUDGET = 2_000_000  # candidate pairs per blocking key (reached from a few 100k records)
 RARE_WORD_MAX_RECORDS = 50
 # A smaller list affords bigger rare-word blocks: the cap grows to RARE_WORD_PAIR_BUDGET / N
 # records (110 on 4.5k names, where it found 10% more true pairs; 50 from 10k up).
@@ -372,16 +388,35 @@ def _given_key(text: str) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _origin_region(text: str) -> str | None:
-    """The governorate of a place of origin, when the gazetteer knows the place."""
+    """The governorate of a place of origin, when the gazetteer knows the place: as
+    written, or by the consonants of one of its spellings (Dimashk, Deir al-Zoour)."""
     from tawthiq.extract.rules.geography import locate_place
 
     located = locate_place(text) if text.strip() else None
-    return located[1] or None if located else None
+    if located and located[1]:
+        return located[1]
+    return _governorates_by_key().get(_origin_key(text)) or None
 
 
 @lru_cache(maxsize=1 << 14)
 def _origin_key(text: str) -> str:
-    return " ".join(skeleton(w) for w in fold(text).split())
+    """A place name's comparison key: the name keys of its words, in either script."""
+    return " ".join(name_keys(text).tokens) if text.strip() else ""
+
+
+@lru_cache(maxsize=1)
+def _governorates_by_key() -> dict[str, str]:
+    """Governorate of each place and governorate spelling of the extraction gazetteer, by
+    its comparison key; "" where two places of different governorates share a key."""
+    from tawthiq.extract.rules.gazetteers import load
+
+    found: dict[str, str] = {}
+    for words, entry in load().lookup.items():
+        if entry.category in ("governorate", "place") and entry.parent:
+            key = _origin_key(" ".join(words))
+            if key:
+                found[key] = entry.parent if found.get(key, entry.parent) == entry.parent else ""
+    return found
 
 
 ANY_VOWELS = (0, -1)  # (must, may) masks of a word whose vowels are not known: agrees with any
@@ -409,17 +444,21 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     words = [sorted(k.words) for k in keys]
     loose = [[loose_key(w) for w in ws] for ws in words]
     frequency = Counter(w for ws in words for w in ws)
+    # Only run-together keys that are some record's word can ever match one.
+    joined = [[j for j in k.joined if j in frequency and j not in ws] for k, ws in zip(keys, words)]
+    # A rare-word block holds every record carrying the value, as a word or run together
+    # ("Hasan Muhammad" carries a once-seen typo "Hasanmuhammad"): capped on that count.
+    carriers = Counter(v for ws, js in zip(words, joined) for v in {*ws, *js})
     loose_frequency = Counter(x for xs in loose for x in set(xs))
     n = max(len(records), 2)
     rare_cap = max(RARE_WORD_MAX_RECORDS, RARE_WORD_PAIR_BUDGET // n)
     word_bits = {w: math.log2(n / c) for w, c in frequency.items()}
     loose_word_bits = {w: math.log2(n / c) for w, c in loose_frequency.items()}
     columns: dict[str, list] = defaultdict(list)
-    for position, (record, k, tokens, loose_tokens) in enumerate(zip(records, keys, words, loose)):
+    for position, (record, k, tokens, loose_tokens, joined_tokens) in enumerate(
+            zip(records, keys, words, loose, joined)):
         bits = [word_bits[t] for t in tokens]
         vowels = {w: _vowel_masks(*slots) for w, slots in zip(k.words, k.word_vowels)}
-        # Only run-together keys that are some record's word can ever match one.
-        joined = [j for j in k.joined if j in frequency and j not in tokens]
         origin = _origin_key(str(record.get("origin") or ""))
         years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
         rank = _folded(str(record.get("rank") or ""))
@@ -432,19 +471,21 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "name_tokens": tokens or None,
             "word_must": [vowels[t][0] for t in tokens] or None,
             "word_may": [vowels[t][1] for t in tokens] or None,
-            "joined_tokens": joined,
+            "joined_tokens": joined_tokens,
             "token_bits": bits or None,
             "loose_tokens": loose_tokens or None,
             "loose_bits": [loose_word_bits[x] for x in loose_tokens] or None,
             "name_bits": sum(bits) if tokens else None,
-            "rare_word": [t for t in (*tokens, *joined) if frequency[t] <= rare_cap] or None,
+            "rare_word": sorted(v for v in {*tokens, *joined_tokens} if carriers[v] <= rare_cap) or None,
             "rare_loose": sorted({x for x in loose_tokens if loose_frequency[x] <= rare_cap})
             or None,
             "given_key": k.given or None,
-            "given_must": vowels.get(k.given, ANY_VOWELS)[0],
-            "given_may": vowels.get(k.given, ANY_VOWELS)[1],
-            "family_must": vowels.get(k.family, ANY_VOWELS)[0],
-            "family_may": vowels.get(k.family, ANY_VOWELS)[1],
+            "given_must": _vowel_masks(*k.given_vowels)[0],
+            "given_may": _vowel_masks(*k.given_vowels)[1],
+            "father_must": _vowel_masks(*k.father_vowels)[0],
+            "father_may": _vowel_masks(*k.father_vowels)[1],
+            "family_must": _vowel_masks(*k.family_vowels)[0],
+            "family_may": _vowel_masks(*k.family_vowels)[1],
             "given_phon": k.given_phonetic or None,
             "given_loose": loose_key(k.given) or None,
             "given_initial": k.given[:1] or None,
@@ -470,8 +511,23 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     for block, parts in BLOCKING_KEYS.items():
         values = [None if None in v else "|".join(map(str, v)) for v in zip(*(columns[p] for p in parts))]
         counts = Counter(values)
-        columns[block] = [v if v is not None and counts[v] <= BLOCK_MAX_RECORDS else None for v in values]
+        counts.pop(None, None)
+        cap = _block_cap(counts)
+        columns[block] = [v if v is not None and counts[v] <= cap else None for v in values]
     return dict(columns)
+
+
+def _block_cap(counts: Counter) -> int:
+    """The most records a value of a blocking key may hold: BLOCK_MAX_RECORDS, lowered
+    until the key's blocks make at most BLOCK_PAIR_BUDGET pairs (the biggest blocks go
+    first), so that the time to score a million records stays bounded."""
+    sizes = sorted(c for c in counts.values() if c > 1)
+    pairs = 0
+    for i, size in enumerate(sizes):
+        if size > BLOCK_MAX_RECORDS or pairs + size * (size - 1) // 2 > BLOCK_PAIR_BUDGET:
+            return sizes[i - 1] if i and sizes[i - 1] < size else max(1, size - 1)
+        pairs += size * (size - 1) // 2
+    return BLOCK_MAX_RECORDS
 
 
 def _row(columns: dict[str, list], position: int) -> dict[str, Any]:
@@ -526,6 +582,29 @@ def _rarity_basis(log2_n: float) -> float:
     return max(log2_n, math.log2(MIN_TRAINING_ROWS))
 
 
+@dataclass(frozen=True)
+class _ListScale:
+    """What the levels need to know of the list: its size (log2 N) and how much information
+    (bits) its names carry, sorted."""
+
+    log2_n: float
+    name_bits: Any = None
+
+    @property
+    def basis(self) -> float:
+        return _rarity_basis(self.log2_n)
+
+    def share(self, low: float, high: float) -> float:
+        """Share of the records whose name carries at least ``low`` and less than ``high``
+        bits (at least 1e-4, so that every band keeps a weight)."""
+        import numpy as np
+
+        if self.name_bits is None or not len(self.name_bits):
+            return 1.0 / (len(RARITY_BANDS) + 1)
+        inside = np.searchsorted(self.name_bits, high) - np.searchsorted(self.name_bits, low)
+        return max(float(inside) / len(self.name_bits), 1e-4)
+
+
 def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
     side, joined = _SIDE_BITS[backend], _JOINED_BITS[backend]
     size = "len" if backend == "duckdb" else "size"
@@ -546,11 +625,13 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
     return condition
 
 
-def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb", log2_n: float = 10.0):
+def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb",
+           scale: _ListScale = _ListScale(10.0)):
     """A Splink level from its spec. Term-frequency adjustments only on lists of at least
     MIN_TRAINING_ROWS rows: in a short list every name looks frequent."""
     import splink.comparison_level_library as cll
 
+    log2_n = scale.log2_n
     kind = spec["kind"]
     column = spec.get("column")
     if kind == "null":
@@ -576,24 +657,32 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb", log
     else:
         raise LinkageError(f"unknown comparison level kind {kind!r}")
     options: dict[str, Any] = {"label_for_charts": spec.get("label", kind)}
-    if "bits_over_n" in spec:
-        # Sharing B bits of name information happens to a random pair about once in 2**B
-        # (that is what the bits measure): u is known, and too small to sample at 1M.
-        options.update(u_probability=2.0 ** -(_rarity_basis(log2_n) + spec["bits_over_n"]),
-                       fix_u_probability=True)
+    m = spec.get("m")
+    if "ways" in spec:  # a band of name rarity (see _rarity_bands)
+        low, high = (scale.basis + spec[b] if spec.get(b) is not None else bound
+                     for b, bound in (("bits_over_n", -math.inf), ("bits_under_n", math.inf)))
+        share = scale.share(low, high)
+        m *= share
+        if "bits_over_n" in spec:
+            # Sharing B bits of name information happens to a random pair about once in 2**B
+            # (that is what the bits measure): u is known, and too small to sample at 1M.
+            options.update(u_probability=min(0.5, spec["ways"] * share * 2.0 ** -(low + 1)),
+                           fix_u_probability=True)
+        else:
+            options.update(u_probability=min(0.5, spec["ways"] * share * 2.0 ** -(high - 1)))
     elif spec.get("fix_u"):
         options.update(fix_u_probability=True)
     if with_priors:
         options.setdefault("u_probability", spec.get("u"))
-        options.update(m_probability=spec["m"])
+        options.update(m_probability=m)
     return level.configure(**options)
 
 
-def _comparison(spec: dict[str, Any], with_priors: bool, backend: str, log2_n: float):
+def _comparison(spec: dict[str, Any], with_priors: bool, backend: str, scale: _ListScale):
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
-        comparison_levels=[_level(level, with_priors, backend, log2_n) for level in spec["levels"]],
+        comparison_levels=[_level(level, with_priors, backend, scale) for level in spec["levels"]],
         output_column_name=spec["name"],
         comparison_description=spec.get("description"),
     )
@@ -621,13 +710,17 @@ def _db_api(backend: str):
         import duckdb
         from splink import DuckDBAPI
 
-        # Two threads and a memory ceiling (spilling to disk beyond it): a million records
-        # link within 8 GiB on a small shared machine.
+        # Two threads and a memory ceiling, spilling to a temporary directory beyond it
+        # (removed with the connection): a million records link within 8 GiB.
+        spill = tempfile.TemporaryDirectory(prefix="tawthiq-duckdb-")
         connection = duckdb.connect(config={"threads": DUCKDB_THREADS, "memory_limit": DUCKDB_MEMORY,
-                                            "preserve_insertion_order": False})
+                                            "preserve_insertion_order": False,
+                                            "temp_directory": spill.name})
         # Splink renders SQL lambdas with arrows (x -> ...), which DuckDB 2 only takes with this.
         connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
-        return DuckDBAPI(connection)
+        db_api = DuckDBAPI(connection)
+        db_api.spill_directory = spill  # lives as long as the connection
+        return db_api
     if backend == "spark":
         try:
             from pyspark.sql import SparkSession
@@ -864,11 +957,14 @@ def link_records(
         return LinkResult({i: i for i in ids}, {i: None for i in ids}, [], threshold, False,
                           _scorer=None)
 
+    import numpy as np
     from splink import Linker, SettingsCreator
 
     step("preparing name keys")
     features = record_features(records)
     n_rows = len(records)
+
+    scale = _ListScale(math.log2(n_rows), np.sort([b for b in features["name_bits"] if b is not None]))
     prior = _prior_probability(n_rows)
     db_api = _db_api(backend)
     table, feature_row = _register(db_api, features, backend, "records")
@@ -877,7 +973,7 @@ def link_records(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=prior,
-        comparisons=[_comparison(spec, True, backend, math.log2(n_rows)) for spec in comparisons],
+        comparisons=[_comparison(spec, True, backend, scale) for spec in comparisons],
         blocking_rules_to_generate_predictions=[_blocking_rule(r) for r in blocking_rules],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,  # keeps the gamma (level) columns
@@ -899,7 +995,6 @@ def link_records(
     ]
     scored = _fetch(db_api, backend, f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}")
     predictions.drop_table_from_database_and_remove_from_cache()
-    import numpy as np
 
     # Estimated from the pairs the threshold alone would score, so that a lower pairs_floor
     # (more pairs kept for review) does not move the prior and with it the clusters.

@@ -261,6 +261,9 @@ class NameKeys:
     tokens: tuple[str, ...]  # skeleton of every unit, in order
     words: tuple[str, ...]  # distinct skeletons of the units that are not initials, bracketed ones too
     word_vowels: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # vowel_slots of each word
+    given_vowels: tuple[tuple[str, ...], tuple[str, ...]]  # vowel_slots of the given name
+    father_vowels: tuple[tuple[str, ...], tuple[str, ...]]  # of the father's name
+    family_vowels: tuple[tuple[str, ...], tuple[str, ...]]  # of the family name
     token_set: str  # sorted distinct skeletons, space-joined: order-free full-name key
     full_skeleton: str  # skeletons in written order
     full_phonetic: str  # phonetic keys in written order
@@ -453,6 +456,21 @@ def joined_keys(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k, word in zip(keys, last) if len(k) >= 3 and k != word))
 
 
+def _unit_vowels(unit: NameUnit, arabic: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """vowel_slots of a name unit; compounds (Abd al-X, Abu X, X al-Din) are keyed
+    differently from their letters, so their vowels are not known."""
+    return vowel_slots(unit.text, arabic) if unit.kind == "name" else ((), UNKNOWN_VOWELS)
+
+
+def _either_vowels(first: tuple, second: tuple) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Vowel slots that agree with whatever either of two words' slots agree with: the
+    vowels both must have; any either may have."""
+    if UNKNOWN_VOWELS in (first[1], second[1]):
+        return (), UNKNOWN_VOWELS
+    return (tuple(sorted(set(first[0]) & set(second[0]))),
+            tuple(sorted(set(first[1]) | set(second[1]))))
+
+
 def name_keys(name: str) -> NameKeys:
     """Comparison keys of a name; see the module docstring."""
     parsed = parse_name(name or "")
@@ -465,13 +483,17 @@ def name_keys(name: str) -> NameKeys:
     vowels: dict[str, tuple] = {}
     for unit in (*parsed.units, *aside):
         if len(unit.text) > 1 or unit.kind != "name":
-            # Compounds (Abd al-X, Abu X, X al-Din) are keyed differently from their letters.
-            vowels.setdefault(unit.key, vowel_slots(unit.text, arabic) if unit.kind == "name"
-                              else ((), UNKNOWN_VOWELS))
+            # Two words with one skeleton (Muhammad Mahmoud) make one word that agrees with
+            # the vowels of either.
+            vowels[unit.key] = _either_vowels(vowels[unit.key], _unit_vowels(unit, arabic)) \
+                if unit.key in vowels else _unit_vowels(unit, arabic)
     return NameKeys(
         tokens=tokens,
         words=tuple(vowels),
         word_vowels=tuple(vowels.values()),
+        given_vowels=_unit_vowels(parsed.given, arabic) if parsed.given else ((), UNKNOWN_VOWELS),
+        father_vowels=_unit_vowels(parsed.father, arabic) if parsed.father else ((), UNKNOWN_VOWELS),
+        family_vowels=_unit_vowels(parsed.family, arabic) if parsed.family else ((), UNKNOWN_VOWELS),
         token_set=" ".join(sorted(set(tokens))),
         full_skeleton=" ".join(tokens),
         full_phonetic=" ".join(u.phon for u in parsed.units),
