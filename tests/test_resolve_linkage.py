@@ -198,3 +198,56 @@ def test_origins_compare_by_governorate():
     assert levels["daraa"]["origin"] == "another governorate"
     weight = {other: result.explain("hama", other).match_weight for other in ("masyaf", "daraa")}
     assert weight["masyaf"] > weight["daraa"]
+
+
+def test_origins_in_arabic_script_and_unlisted_spellings_are_compared():
+    """An origin in Arabic script has a key (it used to be blank, so all matched), and a
+    spelling the gazetteer does not list is placed by its consonants."""
+    from tawthiq.resolve.linkage import _origin_key, _origin_region
+
+    assert _origin_key("ريف دمشق") == _origin_key("Rif Dimashk") != _origin_key("خان ارنبة")
+    assert _origin_key("دير الزور") == _origin_key("Deir al-Zoour")
+    assert _origin_region("Dimashk") == _origin_region("Damascus") != _origin_region("Deir al-Zoour")
+    assert _origin_region("Dmashq") == _origin_region("Damascus")
+    assert _origin_region("Nowhere Special") is None
+
+
+def test_a_rare_block_value_is_capped_on_the_records_that_carry_it(monkeypatch):
+    """A once-seen run-together spelling ("Hasanmuhammad") is carried by every record that
+    writes its words apart: it makes no rare-word block when that is too many records."""
+    from tawthiq.resolve import linkage
+
+    monkeypatch.setattr(linkage, "RARE_WORD_PAIR_BUDGET", 0)  # the cap of a big list: 50 records
+    records = [{"id": i, "name": f"Hasan Muhammad Qaddour{i}"} for i in range(80)]
+    records.append({"id": "typo", "name": "Hasanmuhammad Qaddour"})
+    features = linkage.record_features(records)
+    joined = linkage.name_keys("Hasanmuhammad Qaddour").words[0]
+    assert joined in features["joined_tokens"][0]
+    assert not any(joined in (words or []) for words in features["rare_word"])
+    kept = linkage.record_features(records[:40] + records[-1:])  # 41 carriers: a block
+    assert joined in kept["rare_word"][-1]
+
+
+def test_block_cap_keeps_each_key_within_its_pair_budget(monkeypatch):
+    from collections import Counter
+
+    from tawthiq.resolve import linkage
+
+    monkeypatch.setattr(linkage, "BLOCK_PAIR_BUDGET", 10)
+    # blocks of 2, 3 and 3 records make 1 + 3 + 3 pairs; one of 4 more would make 13
+    assert linkage._block_cap(Counter({"a": 3, "b": 3, "c": 4, "d": 2})) == 3
+    assert linkage._block_cap(Counter({"a": 5, "b": 5})) == 4  # ties go together
+    monkeypatch.setattr(linkage, "BLOCK_PAIR_BUDGET", 10**9)
+    assert linkage._block_cap(Counter({"a": 500, "b": 3})) == 3  # BLOCK_MAX_RECORDS still holds
+
+
+def test_a_rarer_shared_name_weighs_more():
+    """The same words weigh by their rarity in the list, in bands of two bits."""
+    common = [{"id": f"c{i}", "name": "Ahmad Ali Hasan"} for i in range(60)]
+    others = [{"id": f"o{i}", "name": f"Omar{i} Sabbagh{i}"} for i in range(300)]
+    rare = [{"id": "r1", "name": "Ahmad Ali Qutaybi"}, {"id": "r2", "name": "Ahmad Ali Qutaybi"}]
+    result = link_records(common + others + rare)
+    level = {pair: next(c for c in result.explain(*pair).contributions if c["comparison"] == "name_words")
+             for pair in (("c0", "c1"), ("r1", "r2"))}
+    assert level["r1", "r2"]["log2_weight"] > level["c0", "c1"]["log2_weight"] + 3
+    assert level["r1", "r2"]["level"].startswith("same words")

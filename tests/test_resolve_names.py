@@ -184,3 +184,14 @@ def test_bracketed_kunya_is_among_the_words():
     alone = name_keys("Abu Sleiman Qarawi")
     assert set(alone.words) <= set(full.words)
     assert full.given == skeleton("Nadim") and full.family == skeleton("Qarawi")
+
+
+def test_two_words_with_one_skeleton_keep_their_own_vowels():
+    """"Mohammad Mahmoud": one word key for both, agreeing with either; the family name
+    keeps Mahmoud's long u, so it is not taken for a Muhammad."""
+    keys = name_keys("Mohammad Mahmoud")
+    assert keys.words == (skeleton("Mahmoud"),)
+    assert "3u" in keys.family_vowels[0] and "3u" not in keys.given_vowels[1]
+    (must, may), = keys.word_vowels
+    assert not set(must) and {"3u", "3a"} <= set(may)
+    assert name_keys("Khaled Mahmoud Haddad").father_vowels[0] == ("3u",)
