@@ -195,3 +195,11 @@ def test_two_words_with_one_skeleton_keep_their_own_vowels():
     (must, may), = keys.word_vowels
     assert not set(must) and {"3u", "3a"} <= set(may)
     assert name_keys("Khaled Mahmoud Haddad").father_vowels[0] == ("3u",)
+
+
+@pytest.mark.parametrize("glued, split", [
+    ("Salaheddine", "Salah al-Din"), ("Nuraldeen", "Nour al-Din"), ("Badruddin", "Badr al-Din"),
+    ("SALAHALDIN", "صلاح الدين"),
+])
+def test_din_compound_written_as_one_word(glued, split):
+    assert name_keys(f"Omar {glued} Haddad").father == name_keys(f"Omar {split} Haddad").father

@@ -36,6 +36,9 @@ PATRONYMIC = frozenset("bin ibn ben bint bent b ould wuld walad ibnu bn".split()
 KUNYA = frozenset("abu abou abo aboo abi bou bu umm um oum om ummu".split())
 ABD = frozenset("abd abdu abdul abdel abdal abdol abdoul abdil abed abid abdur abdus".split())
 DIN = frozenset("din deen dine eddine eddin edine uddin uddeen addin eddeen iddin".split())
+# "X al-Din" written as one word: Salaheddine, Nuraldeen, Badruddin.
+GLUED_DIN = re.compile(r"^([a-z]{2,}?)(?:aldin|aldeen|aldine|eldin|eldine|eddine?|edine|eddeen|uddine?|uddeen"
+                       r"|addine?|iddine?)$")
 ALLAH = frozenset("allah alla ullah ulla ellah illah".split())  # Nasr Allah = Nasrallah
 PARTICLES = ARTICLES | PATRONYMIC | KUNYA | ABD
 
@@ -390,6 +393,14 @@ def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
                 article_pending = False
                 i = j + 1
                 continue
+        glued_din = GLUED_DIN.match(tok)
+        if glued_din:
+            first = _unit(glued_din.group(1), caps=caps)
+            units.append(NameUnit(text=tok, key=first.key + "dn", phon=first.phon + "din", kind="din",
+                                  article=article_pending, caps=caps))
+            article_pending = False
+            i += 1
+            continue
         if tok.startswith("abd") and len(tok) >= 6 and tok not in ABD:
             rest = _abd_remainder(tok[3:])
             units.append(NameUnit(text=tok, key="bd" + skeleton(rest), phon="abd" + phonetic(rest),
