@@ -212,6 +212,18 @@ def test_origins_in_arabic_script_and_unlisted_spellings_are_compared():
     assert _origin_region("Nowhere Special") is None
 
 
+def test_an_unlisted_spelling_takes_the_place_whose_vowels_it_shares():
+    """Spellings with one skeleton are told apart by their vowels: Hema is Hama (not
+    Hmeimim, also "hm"), and Arabic script finds the listed place it spells."""
+    from tawthiq.resolve.linkage import _origin_region
+
+    assert _origin_region("Hema") == _origin_region("Hama") == "Hama"
+    assert _origin_region("الميادين") == _origin_region("al-Mayadeen") == "Deir ez-Zor"
+    assert _origin_region("Qaboun") == "Damascus" and _origin_region("Kobane") == "Aleppo"
+    # a listed place within a longer phrase is still found
+    assert _origin_region("a village near Daraa") == "Daraa"
+
+
 def test_a_rare_block_value_is_capped_on_the_records_that_carry_it(monkeypatch):
     """A once-seen run-together spelling ("Hasanmuhammad") is carried by every record that
     writes its words apart: it makes no rare-word block when that is too many records."""
@@ -251,3 +263,31 @@ def test_a_rarer_shared_name_weighs_more():
              for pair in (("c0", "c1"), ("r1", "r2"))}
     assert level["r1", "r2"]["log2_weight"] > level["c0", "c1"]["log2_weight"] + 3
     assert level["r1", "r2"]["level"].startswith("same words")
+
+
+def test_band_weights_follow_the_rarity_of_the_shared_words():
+    """Each band's u is the chance that a random pair shares that much name information, so
+    weights fall band by band towards the commonest names (the commonest band's u used to
+    be sampled and came out above the next); a band no name reaches keeps a finite weight."""
+    import math
+
+    import numpy as np
+
+    from tawthiq.resolve.linkage import COMPARISONS, RARITY_BANDS, _ListScale, _level
+
+    rng = np.random.default_rng(1)
+    name_bits = np.sort(rng.uniform(4, 22, 5000))
+    scale = _ListScale(math.log2(5000), name_bits, np.sort(rng.uniform(2, 12, 15000)))
+    bands = [lv for lv in COMPARISONS[0]["levels"] if lv["kind"] == "word_overlap"]
+
+    def weight(label: str) -> float:
+        spec = next(lv for lv in bands if lv["label"] == label)
+        level = _level(spec, True, "duckdb", scale)
+        return math.log2(level.m_probability / level.u_probability)
+
+    same = [weight(f"same words, {words}") for _, words in RARITY_BANDS]
+    same.append(weight("same words, one of the commonest names"))
+    assert all(a > b for a, b in zip(same, same[1:]))
+    # single words never carry 4 bits over log2 N: a band no word reaches stays finite
+    assert math.isfinite(weight("some word shared, a rare name"))
+    assert weight("some word shared, a rare name") < same[0]

@@ -77,7 +77,7 @@ def _same_vowels(part: str) -> str:
             f"AND ({part}_must_r & ~{part}_may_l) = 0")
 
 
-def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
+def _name_part(part: str, *, m_same: float, u_same: float, m_loose: float, m_other: float) -> dict[str, Any]:
     """Given or family name: the same key, a close spelling (loose key or Jaro-Winkler on
     the phonetic key), or found elsewhere in the other name (names written in another
     order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way, unless the given
@@ -97,7 +97,7 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
             {"kind": "exact", "column": key, "label": f"same consonants in the {part} name",
              "m": 0.03, "u": u_same},
             {"kind": "sql", "sql": f"{part}_loose_l = {part}_loose_r",
-             "label": f"similar {part} name (loose key)", "m": 0.1, "u": 0.01},
+             "label": f"similar {part} name (loose key)", "m": m_loose, "u": 0.01},
             {"kind": "jaro_winkler", "column": f"{part}_phon", "threshold": 0.88,
              "label": f"similar {part} name", "m": 0.05, "u": 0.02},
             *([{"kind": "sql", "sql": _PARENT_AND_CHILD, "label": "given names of a parent and child",
@@ -106,7 +106,7 @@ def _name_part(part: str, *, m_same: float, u_same: float) -> dict[str, Any]:
             # above, it would turn a reordered name into evidence of the same person.
             {"kind": "sql", "sql": elsewhere, "label": f"{part} name elsewhere in the other name",
              "m": 0.05, "u": 0.1 if part == "given" else 0.05, "fix_u": part == "given"},
-            {"kind": "else", "label": f"different {part} name", "m": 1 - m_same - 0.23,
+            {"kind": "else", "label": f"different {part} name", "m": m_other,
              "u": 1 - 2 * u_same - 0.08},
         ],
     }
@@ -118,7 +118,8 @@ RARITY_BANDS = ((4, "a rare name"), (2, "an uncommon name"), (0, "a less common 
                 (-2, "a fairly common name"), (-4, "a common name"), (-6, "a very common name"))
 
 
-def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int) -> list[dict[str, Any]]:
+def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int, bits_of: str = "name",
+                  fraction: float = 1.0) -> list[dict[str, Any]]:
     """Levels of one kind of word overlap (``share`` of the shorter or longer name's
     information), one per band of the shared words' rarity, the last for the commonest
     names. A pair of the same person lands in a band as often as a record's name does, and
@@ -126,11 +127,11 @@ def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int) -> 
     ``ways``, how many ways a name may hold another's words): so m and u are set from the
     list (see :func:`_level`), and the weight grows with the rarity of the shared words."""
     starts = [band for band, _ in RARITY_BANDS]
-    levels = [{"kind": "word_overlap", "share": share, "of": of, "bits_over_n": start,
-               "bits_under_n": upper, "ways": ways, "label": f"{label}, {words}", "m": m}
+    common = {"kind": "word_overlap", "share": share, "of": of, "ways": ways, "m": m, "bits_of": bits_of,
+              "fraction": fraction}
+    levels = [{**common, "bits_over_n": start, "bits_under_n": upper, "label": f"{label}, {words}"}
               for (start, words), upper in zip(RARITY_BANDS, [None, *starts[:-1]])]
-    levels.append({"kind": "word_overlap", "share": share, "of": of, "bits_under_n": starts[-1],
-                   "ways": ways, "label": f"{label}, one of the commonest names", "m": m})
+    levels.append({**common, "bits_under_n": starts[-1], "label": f"{label}, one of the commonest names"})
     return levels
 
 
@@ -145,13 +146,13 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "null", "column": "name_tokens"},
             *_rarity_bands("same words", share=0.99, of="longer", m=0.4, ways=1),
             *_rarity_bands("all words of the shorter name", share=0.99, of="shorter", m=0.37, ways=4),
-            *_rarity_bands("most words", share=0.6, of="shorter", m=0.17, ways=16),
-            *_rarity_bands("some word shared", share=0.01, of="shorter", m=0.04, ways=16),
+            *_rarity_bands("most words", share=0.6, of="shorter", m=0.17, ways=16, fraction=0.8),
+            *_rarity_bands("some word shared", share=0.01, of="shorter", m=0.04, ways=16, bits_of="word"),
             {"kind": "else", "label": "no word shared", "m": 0.03, "u": 0.77},
         ],
     },
-    _name_part("given", m_same=0.75, u_same=0.05),
-    _name_part("family", m_same=0.7, u_same=0.03),
+    _name_part("given", m_same=0.75, u_same=0.05, m_loose=0.01, m_other=0.02),
+    _name_part("family", m_same=0.7, u_same=0.03, m_loose=0.03, m_other=0.07),
     {
         "name": "father_name",
         "description": "the father's name (second word of a full name): another father's name "
@@ -163,7 +164,7 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "exact", "column": "father_key", "label": "same consonants in the father's name",
              "m": 0.02, "u": 0.05},
             {"kind": "sql", "sql": "father_loose_l = father_loose_r", "label": "similar father's name",
-             "m": 0.1, "u": 0.02},
+             "m": 0.01, "u": 0.02},
             {"kind": "sql", "sql": {b: sql.format(key="father_key") for b, sql in _ELSEWHERE.items()},
              "label": "father's name elsewhere in the other name", "m": 0.05, "u": 0.05},
             {"kind": "else", "label": "different father's name", "m": 0.03, "u": 0.93},
@@ -388,14 +389,27 @@ def _given_key(text: str) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _origin_region(text: str) -> str | None:
-    """The governorate of a place of origin, when the gazetteer knows the place: as
-    written, or by the consonants of one of its spellings (Dimashk, Deir al-Zoour)."""
+    """The governorate of a place of origin, when the gazetteer knows the place: one of its
+    spellings by consonants and agreeing vowels (Dimashk, Deir al-Zoour, الميادين; Maydan
+    is not Mayadin), else a known place within the phrase ("Samad in eastern Daraa")."""
     from tawthiq.extract.rules.geography import locate_place
 
-    located = locate_place(text) if text.strip() else None
-    if located and located[1]:
-        return located[1]
-    return _governorates_by_key().get(_origin_key(text)) or None
+    if not text.strip():
+        return None
+    keys = name_keys(text)
+    vowels = _word_vowel_masks(keys)
+    # Of the spellings that agree, those sharing the most vowels (Hema is Hama, not Hmeimim).
+    shared: dict[str, int] = defaultdict(int)
+    for their_vowels, region in _gazetteer_spellings().get(" ".join(keys.tokens), ()):
+        pairs = [(vowels[w], their_vowels.get(w, ANY_VOWELS)) for w in vowels]
+        if all(_vowels_agree(a, b) for a, b in pairs):
+            common = sum(bin(a[1] & b[1] & ~(-1 << 63)).count("1") for a, b in pairs)
+            shared[region] = max(shared[region], common)
+    best = [region for region, common in shared.items() if common == max(shared.values())]
+    if len(best) == 1:
+        return best[0]
+    located = locate_place(text)
+    return located[1] if located and located[1] else None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -405,18 +419,26 @@ def _origin_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _governorates_by_key() -> dict[str, str]:
-    """Governorate of each place and governorate spelling of the extraction gazetteer, by
-    its comparison key; "" where two places of different governorates share a key."""
+def _gazetteer_spellings() -> dict[str, list[tuple[dict[str, tuple[int, int]], str]]]:
+    """Every governorate and place spelling of the extraction gazetteer by its comparison
+    key, with the vowel masks of its words and its governorate."""
     from tawthiq.extract.rules.gazetteers import load
 
-    found: dict[str, str] = {}
+    found: dict[str, list] = defaultdict(list)
     for words, entry in load().lookup.items():
         if entry.category in ("governorate", "place") and entry.parent:
-            key = _origin_key(" ".join(words))
-            if key:
-                found[key] = entry.parent if found.get(key, entry.parent) == entry.parent else ""
-    return found
+            keys = name_keys(" ".join(words))
+            found[" ".join(keys.tokens)].append((_word_vowel_masks(keys), entry.parent))
+    return dict(found)
+
+
+def _word_vowel_masks(keys) -> dict[str, tuple[int, int]]:
+    return {word: _vowel_masks(*slots) for word, slots in zip(keys.words, keys.word_vowels)}
+
+
+def _vowels_agree(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Each spelling's long vowels allowed by the other (the test of :data:`_VOWELS_AGREE`)."""
+    return (a[0] & ~b[1]) == 0 and (b[0] & ~a[1]) == 0
 
 
 ANY_VOWELS = (0, -1)  # (must, may) masks of a word whose vowels are not known: agrees with any
@@ -585,24 +607,31 @@ def _rarity_basis(log2_n: float) -> float:
 @dataclass(frozen=True)
 class _ListScale:
     """What the levels need to know of the list: its size (log2 N) and how much information
-    (bits) its names carry, sorted."""
+    (bits) its names and their single words carry, each sorted."""
 
     log2_n: float
     name_bits: Any = None
+    word_bits: Any = None
 
     @property
     def basis(self) -> float:
         return _rarity_basis(self.log2_n)
 
-    def share(self, low: float, high: float) -> float:
-        """Share of the records whose name carries at least ``low`` and less than ``high``
-        bits (at least 1e-4, so that every band keeps a weight)."""
+    def band(self, low: float, high: float, *, of: str = "name", fraction: float = 1.0) -> tuple[float, float]:
+        """(share, chance) of a band of shared information [low, high) bits: the share of the
+        records (or of the words, ``of="word"``) whose ``fraction`` of information falls in
+        it, at least 1e-4 so that every band keeps a weight, and the mean chance 2**-bits
+        that a random record shares that much with them (0 outside the band)."""
         import numpy as np
 
-        if self.name_bits is None or not len(self.name_bits):
-            return 1.0 / (len(RARITY_BANDS) + 1)
-        inside = np.searchsorted(self.name_bits, high) - np.searchsorted(self.name_bits, low)
-        return max(float(inside) / len(self.name_bits), 1e-4)
+        values = self.word_bits if of == "word" else self.name_bits
+        if values is None or not len(values):
+            return 1.0 / (len(RARITY_BANDS) + 1), 2.0 ** -max(low, 0.0)
+        scaled = np.asarray(values) * fraction
+        inside = scaled[(scaled >= low) & (scaled < high)]
+        if not len(inside):  # no name of the list is there: as if one were, at its edge
+            return 1e-4, 1e-4 * 2.0 ** -(low + 1 if math.isfinite(low) else high - 1)
+        return len(inside) / len(scaled), float(np.exp2(-inside).sum()) / len(scaled)
 
 
 def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
@@ -666,15 +695,11 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb",
     if "ways" in spec:  # a band of name rarity (see _rarity_bands)
         low, high = (scale.basis + spec[b] if spec.get(b) is not None else bound
                      for b, bound in (("bits_over_n", -math.inf), ("bits_under_n", math.inf)))
-        share = scale.share(low, high)
+        share, chance = scale.band(low, high, of=spec.get("bits_of", "name"), fraction=spec.get("fraction", 1.0))
         m *= share
-        if "bits_over_n" in spec:
-            # Sharing B bits of name information happens to a random pair about once in 2**B
-            # (that is what the bits measure): u is known, and too small to sample at 1M.
-            options.update(u_probability=min(0.5, spec["ways"] * share * 2.0 ** -(low + 1)),
-                           fix_u_probability=True)
-        else:
-            options.update(u_probability=min(0.5, spec["ways"] * share * 2.0 ** -(high - 1)))
+        # Sharing B bits of name information happens to a random pair about once in 2**B
+        # (that is what the bits measure): u is known, and too small to sample at 1M.
+        options.update(u_probability=min(0.5, max(spec["ways"] * chance, 1e-12)), fix_u_probability=True)
     elif spec.get("fix_u"):
         options.update(fix_u_probability=True)
     if with_priors:
@@ -969,7 +994,8 @@ def link_records(
     features = record_features(records)
     n_rows = len(records)
 
-    scale = _ListScale(math.log2(n_rows), np.sort([b for b in features["name_bits"] if b is not None]))
+    scale = _ListScale(math.log2(n_rows), np.sort([b for b in features["name_bits"] if b is not None]),
+                       np.sort([b for bits in features["token_bits"] if bits for b in bits]))
     prior = _prior_probability(n_rows)
     db_api = _db_api(backend)
     table, feature_row = _register(db_api, features, backend, "records")
