@@ -291,3 +291,17 @@ def test_band_weights_follow_the_rarity_of_the_shared_words():
     # single words never carry 4 bits over log2 N: a band no word reaches stays finite
     assert math.isfinite(weight("some word shared, a rare name"))
     assert weight("some word shared, a rare name") < same[0]
+
+
+def test_a_word_with_other_vowels_shares_less_than_the_same_word():
+    """Same skeleton, other long vowels (Haniya / Haniyeh by the vowel test, Hammoud /
+    Hammad): less shared information than one spelling, more than no word at all."""
+    filler = [{"id": f"f{i}", "name": f"Omar{i} Sabbagh{i}"} for i in range(300)]
+    pairs = {"same": ("Ismail HAMMOUD", "Ismail HAMMOUD"), "vowels": ("Ismail HAMMOUD", "Ismail HAMMAD"),
+             "other": ("Ismail HAMMOUD", "Ismail QASSAB")}
+    records = filler + [{"id": f"{k}{side}", "name": name} for k, names in pairs.items()
+                        for side, name in zip("ab", names)]
+    result = link_records(records)
+    weight = {k: next(c["log2_weight"] for c in result.explain(f"{k}a", f"{k}b").contributions
+                      if c["comparison"] == "name_words") for k in pairs}
+    assert weight["same"] > weight["vowels"] > weight["other"]

@@ -569,7 +569,8 @@ def _row(columns: dict[str, list], position: int) -> dict[str, Any]:
 # A word shares its bits only when its vowels agree too: the long vowels one spelling
 # writes are allowed by the other (see :func:`tawthiq.resolve.names.vowel_slots`; as bit
 # masks, so that the test is two AND-NOTs). Hammoud and Hammad, Holayb and حلبي, or Mahmoud
-# and محمد, are different names with one skeleton.
+# and محمد, are different names with one skeleton; but so are Haniya / Haniyeh to the
+# test, so a word of the same skeleton with other vowels still shares half its loose bits.
 _VOWELS_AGREE = {
     "duckdb": "(word_must_{a}[i] & ~word_may_{b}[{j}]) = 0 AND (word_must_{b}[{j}] & ~word_may_{a}[i]) = 0",
     "spark": "(element_at(word_must_{a}, i) & ~element_at(word_may_{b}, {j})) = 0 "
@@ -577,15 +578,17 @@ _VOWELS_AGREE = {
 }
 _SIDE_BITS = {
     "duckdb": "coalesce(list_sum(list_transform(name_tokens_{a}, (x, i) -> CASE "
-              "WHEN list_contains(name_tokens_{b}, x) THEN CASE WHEN "
+              "WHEN list_contains(name_tokens_{b}, x) AND "
               + _VOWELS_AGREE["duckdb"].replace("{j}", "list_position(name_tokens_{b}, x)")
-              + " THEN token_bits_{a}[i] ELSE 0 END "
+              + " THEN token_bits_{a}[i] "
+              "WHEN list_contains(name_tokens_{b}, x) THEN loose_bits_{a}[i] / 2 "
               "WHEN list_contains(loose_tokens_{b}, loose_tokens_{a}[i]) THEN loose_bits_{a}[i] "
               "ELSE 0 END)), 0)",
     "spark": "aggregate(sequence(1, size(name_tokens_{a})), 0D, (acc, i) -> acc + CASE "
-             "WHEN array_contains(name_tokens_{b}, element_at(name_tokens_{a}, i)) THEN CASE WHEN "
+             "WHEN array_contains(name_tokens_{b}, element_at(name_tokens_{a}, i)) AND "
              + _VOWELS_AGREE["spark"].replace("{j}", "array_position(name_tokens_{b}, element_at(name_tokens_{a}, i))")
-             + " THEN element_at(token_bits_{a}, i) ELSE 0D END "
+             + " THEN element_at(token_bits_{a}, i) "
+             "WHEN array_contains(name_tokens_{b}, element_at(name_tokens_{a}, i)) THEN element_at(loose_bits_{a}, i) / 2 "
              "WHEN array_contains(loose_tokens_{b}, element_at(loose_tokens_{a}, i)) "
              "THEN element_at(loose_bits_{a}, i) ELSE 0D END)",
 }
