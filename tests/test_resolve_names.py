@@ -21,6 +21,8 @@ def test_given_name_variants_share_a_skeleton(variants):
     ["al-Smadi", "Al Samadi", "Smadi", "AL-SAMADI", "Alsmadi", "الصمادي"],
     ["Salameh", "Salama", "Salamah", "سلامة"],
     ["Chamas", "Shamas"],
+    ["Haddad", "Hadad", "حداد"],  # a letter written twice is one
+    ["al-Arouri", "Aruri", "العاروري"],  # one written again after a vowel is two
 ])
 def test_family_name_variants_share_a_key(variants):
     assert len({name_keys(v).full_skeleton for v in variants}) == 1
@@ -203,3 +205,10 @@ def test_two_words_with_one_skeleton_keep_their_own_vowels():
 ])
 def test_din_compound_written_as_one_word(glued, split):
     assert name_keys(f"Omar {glued} Haddad").father == name_keys(f"Omar {split} Haddad").father
+
+
+def test_a_consonant_repeated_after_a_vowel_is_kept():
+    """Arouri is "rr", not the "r" of far more common names; Haddad stays "hdd" however
+    its dal is written."""
+    assert name_keys("Arouri").family != name_keys("Ari").family
+    assert skeleton("Haddad") == skeleton("Hadad") == "hdd"

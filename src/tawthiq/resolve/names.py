@@ -149,9 +149,8 @@ def vowel_slots(word: str, arabic: bool) -> tuple[tuple[str, ...], tuple[str, ..
         if cls.islower():
             gaps[-1] += ch
             continue
-        if consonants and consonants[-1] == cls:
-            gaps[-1] = ""  # one consonant written twice (Haddad): as the skeleton counts it
-            continue
+        if consonants and consonants[-1] == cls and not gaps[-1]:
+            continue  # one consonant written twice (Haddad): as the skeleton counts it
         consonants.append(cls)
         gaps.append("")
     if len(consonants) > 1 and consonants[-1] == "H":  # ta marbuta, as in the skeleton
@@ -181,8 +180,9 @@ def skeleton(word: str) -> str:
     consonants = [c for c in _classes(word) if c.isupper()]
     if len(consonants) > 1 and consonants[-1] == "H":
         consonants.pop()  # ta marbuta / final h: Salameh = Salama, Hamzah = Hamza
-    merged = [c for i, c in enumerate(consonants) if i == 0 or consonants[i - 1] != c]
-    return "".join(merged).lower()
+    # A letter written twice in a row is one (Haddad = Hadad = حداد); one repeated across a
+    # vowel is two (Arouri = العاروري, not "r").
+    return "".join(consonants).lower()
 
 
 # Consonant classes romanisations confuse most, merged for the loose key: the dentals and
