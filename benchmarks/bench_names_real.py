@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tawthiq.resolve.linkage import cluster_pairs, link_records
+from tawthiq.resolve.linkage import DEFAULT_THRESHOLD, cluster_pairs, link_records
 from tawthiq.resolve.metrics import bcubed_scores, pairwise_scores
 from tawthiq.text import fold
 
@@ -198,7 +198,7 @@ def main() -> int:
         "",
         "| method | B3 P | B3 R | B3 F1 | pair P | pair R | pair F1 | clusters |",
         "|---|---|---|---|---|---|---|---|",
-        f"| tawthiq link (defaults: u estimated from the list, declared m, threshold 0.9) | {fmt(ours)} |",
+        f"| tawthiq link (defaults: u estimated from the list, declared m, threshold {DEFAULT_THRESHOLD}) | {fmt(ours)} |",
         f"| tawthiq link --no-train --threshold 0.5 (declared priors) | {fmt(priors)} |",
         f"| exact match, lower-cased | {fmt(exact)} |",
         f"| plain Splink, Jaro-Winkler on raw names (best B3 threshold {plain['threshold']}) | {fmt(plain)} |",

@@ -1,6 +1,8 @@
 """link_records on small invented lists with known truth."""
 
 import importlib.util
+import math
+from collections import Counter
 
 import pytest
 
@@ -269,8 +271,6 @@ def test_band_weights_follow_the_rarity_of_the_shared_words():
     """Each band's u is the chance that a random pair shares that much name information, so
     weights fall band by band towards the commonest names (the commonest band's u used to
     be sampled and came out above the next); a band no name reaches keeps a finite weight."""
-    import math
-
     import numpy as np
 
     from tawthiq.resolve.linkage import COMPARISONS, RARITY_BANDS, _ListScale, _level
@@ -305,3 +305,34 @@ def test_a_word_with_other_vowels_shares_less_than_the_same_word():
     weight = {k: next(c["log2_weight"] for c in result.explain(f"{k}a", f"{k}b").contributions
                       if c["comparison"] == "name_words") for k in pairs}
     assert weight["same"] > weight["vowels"] > weight["other"]
+
+
+def test_links_through_others_do_not_join_contradicting_records():
+    """A chain a-b-c where a and c contradict each other: the stronger link stays, the
+    weaker one is left out; a cluster without contradictions is left as it was."""
+    import numpy as np
+
+    from tawthiq.resolve.linkage import split_contradictions
+
+    # records 0-1-2 in one cluster (0-1 strong, 1-2 weaker), 3-4-5 in another
+    cluster = np.array([0, 0, 0, 3, 3, 3])
+    left, right = np.array([0, 1, 3, 4]), np.array([1, 2, 4, 5])
+    weight = np.array([12.0, 5.0, 8.0, 8.0])
+    split = split_contradictions(cluster, left, right, weight, 3.0, np.array([0]), np.array([2]))
+    assert split.tolist() == [0, 0, 2, 3, 3, 3]
+    assert split_contradictions(cluster, left, right, weight, 3.0, np.array([], int), np.array([], int)).tolist() \
+        == cluster.tolist()
+
+
+def test_clusters_are_checked_for_contradicting_members(monkeypatch):
+    """Every pair inside a cluster of three or more is scored: when all of them count as
+    contradicting, no such cluster is left; when none does, the clusters are the links'."""
+    from tawthiq.resolve import linkage
+    from tawthiq.resolve.synthetic import generate
+
+    records = generate(600, seed=5).records
+    monkeypatch.setattr(linkage, "CONTRADICTION_WEIGHT", -1e9)
+    sizes = Counter(link_records(records).clusters.values())
+    assert max(sizes.values()) >= 3
+    monkeypatch.setattr(linkage, "CONTRADICTION_WEIGHT", 1e9)
+    assert max(Counter(link_records(records).clusters.values()).values()) <= 2

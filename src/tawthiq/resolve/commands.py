@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from tawthiq.console import console, err_console, fail, open_store
+from tawthiq.resolve.linkage import DEFAULT_THRESHOLD
 
 
 def link(
@@ -18,7 +19,7 @@ def link(
     origin_column: Annotated[str | None, typer.Option(help="Column with the place of origin.")] = None,
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Same person when the match probability reaches this.")
-    ] = 0.9,
+    ] = DEFAULT_THRESHOLD,
     backend: Annotated[str, typer.Option(help="Linkage engine: duckdb, or spark for very large lists.")] = "duckdb",
     train: Annotated[bool, typer.Option(help="Estimate the model from the list (else the declared priors).")] = True,
 ) -> None:
@@ -166,7 +167,7 @@ def import_list(
 def resolve(
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Link two records when the model's probability reaches this.")
-    ] = 0.9,
+    ] = DEFAULT_THRESHOLD,
     backend: Annotated[str, typer.Option(help="Linkage engine: duckdb or spark.")] = "duckdb",
 ) -> None:
     """Link the person records of all documents and imported lists into canonical persons.
