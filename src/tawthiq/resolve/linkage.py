@@ -24,7 +24,8 @@ DuckDB (two threads, a memory ceiling) and come back as numpy columns; a
 Clusters are the connected components of pairs at or above ``threshold``; a component
 whose members are not mostly linked to each other (a chain A-B-C-D through look-alike
 names) is split again at a stricter threshold, so one shared common name cannot glue
-many people together.
+many people together; and two members whose own pair speaks against a match
+(:data:`CONTRADICTION_WEIGHT`) are not joined through the others.
 
 All Splink-specific code is in this module: other modules see only :func:`link_records`,
 :class:`LinkResult` and :class:`ScoredPair`.
@@ -1133,7 +1134,7 @@ def link_records(
     probability = scored["match_probability"].astype(np.float64)
     min_weight = math.log2(threshold / (1 - threshold))
     cluster = cluster_arrays(n_rows, left, right, weight, min_weight)
-    if trained:
+    if trained:  # a short list's few clusters are left to the threshold and reviewers
         step("checking clusters for contradicting members")
         bad_left, bad_right = _contradicting_pairs(linker, db_api, backend, register_with, cluster,
                                                    _logit2(prior) - _logit2(_prior_probability(n_rows)))
