@@ -973,10 +973,10 @@ def cluster_pairs(
     return list(groups.values())
 
 
-def _contradicting_pairs(linker, db_api, backend: str, register_with, cluster, shift: float):
+def _contradicting_pairs(linker, db_api, backend: str, register_with, cluster):
     """Pairs of records in one cluster (of three or more) that their own comparison says are
-    not the same person: weight below CONTRADICTION_WEIGHT, ``shift`` being what the
-    re-estimated prior adds. A cluster joins records through links; two of its members may
+    not the same person: weight below CONTRADICTION_WEIGHT (scored with the linker's current
+    prior, the re-estimated one). A cluster joins records through links; two of its members may
     never have been compared (blocking) or scored far below the kept pairs (a namesake
     linked to one copy of a person, born ten years before another)."""
     import numpy as np
@@ -991,7 +991,7 @@ def _contradicting_pairs(linker, db_api, backend: str, register_with, cluster, s
     predictions = linker.inference.predict_within(
         table, blocking_rules_to_generate_predictions=[block_on("provisional_cluster")])
     found = _fetch(db_api, backend, f"SELECT unique_id_l, unique_id_r FROM {predictions.physical_name} "
-                                    f"WHERE match_weight + {shift} < {CONTRADICTION_WEIGHT}")
+                                    f"WHERE match_weight < {CONTRADICTION_WEIGHT}")
     predictions.drop_table_from_database_and_remove_from_cache()
     return found["unique_id_l"].astype(np.int64), found["unique_id_r"].astype(np.int64)
 
@@ -1136,8 +1136,7 @@ def link_records(
     cluster = cluster_arrays(n_rows, left, right, weight, min_weight)
     if trained:  # a short list's few clusters are left to the threshold and reviewers
         step("checking clusters for contradicting members")
-        bad_left, bad_right = _contradicting_pairs(linker, db_api, backend, register_with, cluster,
-                                                   _logit2(prior) - _logit2(_prior_probability(n_rows)))
+        bad_left, bad_right = _contradicting_pairs(linker, db_api, backend, register_with, cluster)
         cluster = split_contradictions(cluster, left, right, weight, min_weight, bad_left, bad_right)
     best = np.full(n_rows, -1.0)
     inside = cluster[left] == cluster[right]
