@@ -123,10 +123,11 @@ def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int, bit
                   fraction: float = 1.0) -> list[dict[str, Any]]:
     """Levels of one kind of word overlap (``share`` of the shorter or longer name's
     information), one per band of the shared words' rarity, the last for the commonest
-    names. A pair of the same person lands in a band as often as a record's name does, and
-    a random pair about ``ways`` / 2**bits as often (the bits say how rare the words are;
-    ``ways``, how many ways a name may hold another's words): so m and u are set from the
-    list (see :func:`_level`), and the weight grows with the rarity of the shared words."""
+    names. A pair of the same person lands in a band as often as a record's name does (or
+    its ``fraction`` of it, or, ``bits_of="word"``, one of its words), and a random pair
+    about ``ways`` / 2**bits as often (the bits say how rare the words are; ``ways``, how
+    many ways a name may hold another's words): so m and u are set from the list (see
+    :meth:`_ListScale.band`), and the weight grows with the rarity of the shared words."""
     starts = [band for band, _ in RARITY_BANDS]
     common = {"kind": "word_overlap", "share": share, "of": of, "ways": ways, "m": m, "bits_of": bits_of,
               "fraction": fraction}
@@ -709,7 +710,7 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb",
         m *= share
         # Sharing B bits of name information happens to a random pair about once in 2**B
         # (that is what the bits measure): u is known, and too small to sample at 1M.
-        options.update(u_probability=min(0.5, max(spec["ways"] * chance, 1e-12)), fix_u_probability=True)
+        options.update(u_probability=min(0.5, spec["ways"] * chance), fix_u_probability=True)
     elif spec.get("fix_u"):
         options.update(fix_u_probability=True)
     if with_priors:
