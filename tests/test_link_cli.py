@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tawthiq.cli import app
-from tawthiq.resolve.linkage import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -48,7 +47,7 @@ def test_name_only_list_links_variants_and_keeps_order(tmp_path):
     assert rows[0]["cluster_id"] == rows[1]["cluster_id"] == rows[3]["cluster_id"]
     assert rows[2]["cluster_id"] != rows[0]["cluster_id"]
     assert rows[2]["match_probability"] == ""  # alone in its cluster
-    assert float(rows[0]["match_probability"]) >= DEFAULT_THRESHOLD
+    assert float(rows[0]["match_probability"]) >= 0.9
 
 
 @pytest.mark.parametrize("encoding", ["cp1256", "utf-8-sig"])

@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tawthiq.cli import app
-from tawthiq.resolve.linkage import DEFAULT_THRESHOLD
 from tawthiq.store import models as M
 from tawthiq.store import resolution as R
 from tawthiq.store.extraction import save_extraction
@@ -114,7 +113,7 @@ def test_resolve_links_spelling_variants_across_documents_into_one_canonical_per
     assert first.canonical is None and second.canonical == first
     assert report.records == 6 and report.canonical_persons == 5 and report.merged_clusters == 1
     candidate = M.MatchCandidate.objects.get(left=first, right=second)
-    assert candidate.match_probability >= DEFAULT_THRESHOLD and candidate.explanation
+    assert candidate.match_probability >= 0.9 and candidate.explanation
     assert [p.pk for p in R.canonical_members(second)] == [first.pk, second.pk]
 
 
