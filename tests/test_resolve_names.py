@@ -135,6 +135,13 @@ def test_arabic_h_after_z_or_s_is_not_a_digraph():
     assert name_keys("سهيل").given == skeleton("Suhail")
 
 
+def test_initial_ayn_keeps_the_following_waw_or_ya_a_vowel():
+    # An initial ayn carries a vowel like an initial alef: عوض is Awad, not "Wad".
+    assert name_keys("عوض").given == skeleton("Awad") == "d"
+    assert name_keys("عيسى").given == skeleton("Issa")
+    assert name_keys("وليد").given == skeleton("Walid")  # a waw that starts the word stays one
+
+
 def test_words_run_together_have_the_joined_key_of_the_split_spelling():
     # Fictional names: the split spelling's run-together keys hold the joined word's key.
     assert name_keys("Karim Binalnour").words[1] in name_keys("Karim Bin Al Nour").joined

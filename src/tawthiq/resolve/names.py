@@ -83,6 +83,10 @@ def romanize_arabic(word: str) -> str:
     # ICU writes the second letter of its digraphs as "ẖ" (sh = ش); a plain h after s, z, k,
     # t, d or g is a letter of its own (ظهور, سهيل): keep it apart from the digraphs.
     latin = ARABIC_H_AFTER.sub("ah", latin)
+    # A word-initial ayn carries a vowel, as an initial alef does: the waw or ya after it is
+    # then inside the word (عوض = Awad "d", عيسى = Issa "s"), not a consonant at its start.
+    if latin.startswith("ʿ"):
+        latin = "a" + latin[1:]
     return NON_LETTER.sub("", fold_latin(APOSTROPHES.sub("", latin)))
 
 
