@@ -142,6 +142,16 @@ def test_initial_ayn_keeps_the_following_waw_or_ya_a_vowel():
     assert name_keys("وليد").given == skeleton("Walid")  # a waw that starts the word stays one
 
 
+def test_french_soft_c_and_z_h_read_as_arabic_script_writes_them():
+    # Fictional names. Belkacem = بلقاسم (soft c is s); Azhar = أزهر (z then h, not "zh");
+    # صحراوي: the ha after sad is a letter of its own, not the "sh" digraph.
+    assert name_keys("Belkacem").given == name_keys("بلقاسم").given == "blksm"
+    assert name_keys("Karim Lounici").family == name_keys("كريم لونيسي").family
+    assert name_keys("Azhar").given == name_keys("أزهر").given == skeleton("Azhar") == "shr"
+    assert name_keys("صحراوي").given == skeleton("Sahraoui") != skeleton("Shaaraoui")
+    assert skeleton("Cassem") == skeleton("Kassem")  # a hard c is still k
+
+
 def test_words_run_together_have_the_joined_key_of_the_split_spelling():
     # Fictional names: the split spelling's run-together keys hold the joined word's key.
     assert name_keys("Karim Binalnour").words[1] in name_keys("Karim Bin Al Nour").joined

@@ -8,7 +8,7 @@ Arabic script goes through the same key functions after romanisation (ICU
 
 Two keys per name unit:
 - ``skeleton``: consonant classes only (vowels, medial w/y, doubled letters, ayn and
-  hamza marks, a final h dropped; q/k/g/c, th/dh/s/z, kh/h, sh/ch, ph/f, p/b merged).
+  hamza marks, a final h dropped; q/k/g/c, th/dh/s/z/soft c, kh/h, sh/ch, ph/f, p/b merged).
   Coarse on purpose: used for blocking and exact-key comparisons.
 - ``phonetic``: the same consonant classes with vowels reduced to a / i / u. Softer
   on vowels than the raw spelling, finer than the skeleton: used with Jaro-Winkler.
@@ -49,7 +49,7 @@ AR_ABD = "عبد"
 AR_DIN = "الدين"
 
 VOWELS = frozenset("aeiou")
-ARABIC_H_AFTER = re.compile(r"(?<=[szkdtgcṣḍṭẓ])h")
+ARABIC_H_AFTER = re.compile(r"(?<=[szkdtgcṣḍṭẓ])([hḥ])")
 APOSTROPHES = re.compile(r"['’‘`´ʿʾʼʻ\u02be\u02bf]")
 NON_LETTER = re.compile(r"[^a-z]+")
 TOKEN_SPLIT = re.compile(r"[\s\-_,;/.()\[\]\"«»]+")
@@ -58,7 +58,7 @@ BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # Digraphs first (longest first), mapped to one class letter each (upper case = done).
 DIGRAPHS = [
     ("sch", "X"), ("tch", "X"), ("sh", "X"), ("ch", "X"), ("kh", "H"), ("gh", "K"),
-    ("th", "S"), ("dh", "S"), ("zh", "J"), ("dj", "J"), ("ph", "F"), ("ck", "K"),
+    ("th", "S"), ("dh", "S"), ("dj", "J"), ("ph", "F"), ("ck", "K"),
 ]
 LETTER_CLASS = {
     "q": "K", "k": "K", "g": "K", "c": "K", "z": "S", "s": "S", "x": "S",
@@ -80,9 +80,9 @@ def romanize_arabic(word: str) -> str:
     """Letter-by-letter romanisation of an Arabic word, folded to plain lower-case ASCII:
     'معاذ' -> 'mʿadh' -> 'madh'. Long vowels come out as a / w / y; short ones are unwritten."""
     latin = _arabic_latin().transliterate(fold_arabic(word))
-    # ICU writes the second letter of its digraphs as "ẖ" (sh = ش); a plain h after s, z, k,
-    # t, d or g is a letter of its own (ظهور, سهيل): keep it apart from the digraphs.
-    latin = ARABIC_H_AFTER.sub("ah", latin)
+    # ICU writes the second letter of its digraphs as "ẖ" (sh = ش); an h or ḥ after s, z, k,
+    # t, d or g is a letter of its own (ظهور, سهيل, صحراوي): keep it apart from the digraphs.
+    latin = ARABIC_H_AFTER.sub(r"a\1", latin)
     # A word-initial ayn carries a vowel, as an initial alef does: the waw or ya after it is
     # then inside the word (عوض = Awad "d", عيسى = Issa "s"), not a consonant at its start.
     if latin.startswith("ʿ"):
@@ -108,6 +108,8 @@ def _letters(word: str) -> tuple[tuple[str, str], ...]:
             # A consonant at the start of a word (Yusuf, Walid); a vowel inside (Husayn, Nawfal).
             # v is waw in Persian/Turkish-style spellings (Darnavi = Darnawi, Javad = Jawad).
             out.append((("W" if ch == "v" else ch.upper()) if i == 0 else ("i" if ch == "y" else "u"), ch))
+        elif ch == "c" and word[i + 1:i + 2] in ("e", "i", "y"):
+            out.append(("S", ch))  # French and English soft c: Belkacem, Lounici, Houcine
         elif ch in VOWEL_CLASS:
             out.append((VOWEL_CLASS[ch], ch))
         elif ch in LETTER_CLASS:
