@@ -2,7 +2,7 @@
 
 import importlib.util
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -325,14 +325,37 @@ def test_links_through_others_do_not_join_contradicting_records():
 
 
 def test_clusters_are_checked_for_contradicting_members(monkeypatch):
-    """Every pair inside a cluster of three or more is scored: when all of them count as
-    contradicting, no such cluster is left; when none does, the clusters are the links'."""
+    """Every pair inside a cluster of three or more is scored. When any weight counts as
+    contradicting, clusters split where members' fields besides the name speak against each
+    other; on names alone (aliases share no word) nothing is split."""
+    from itertools import combinations, islice
+
     from tawthiq.resolve import linkage
     from tawthiq.resolve.synthetic import generate
 
+    def groups(result):
+        members = defaultdict(list)
+        for record, cluster in result.clusters.items():
+            members[cluster].append(record)
+        return [g for g in members.values() if len(g) >= 3]
+
+    def against(result, a, b):
+        return sum(c["log2_weight"] for c in result.explain(a, b).contributions
+                   if c["comparison"] not in linkage.NAME_COMPARISONS | {"prior"}) < 0
+
     records = generate(600, seed=5).records
     monkeypatch.setattr(linkage, "CONTRADICTION_WEIGHT", -1e9)
-    sizes = Counter(link_records(records).clusters.values())
-    assert max(sizes.values()) >= 3
+    unchecked = link_records(records)
     monkeypatch.setattr(linkage, "CONTRADICTION_WEIGHT", 1e9)
-    assert max(Counter(link_records(records).clusters.values()).values()) <= 2
+    checked = link_records(records)
+    assert all(unchecked.clusters[a] == unchecked.clusters[b] for a, b in checked.clusters.items())
+    assert len(set(checked.clusters.values())) > len(set(unchecked.clusters.values()))
+    inside = (pair for g in groups(checked) for pair in combinations(g, 2))
+    assert not any(against(checked, a, b) for a, b in islice(inside, 12))  # explain is slow
+
+    # Given and family name only (a father's name is a fact of its own): nothing to split on.
+    short_names = [{"id": r["id"], "name": f"{r['name'].split()[0]} {r['name'].split()[-1]}"} for r in records]
+    with_any_weight = link_records(short_names)
+    monkeypatch.setattr(linkage, "CONTRADICTION_WEIGHT", -1e9)
+    assert with_any_weight.clusters == link_records(short_names).clusters
+    assert groups(with_any_weight)

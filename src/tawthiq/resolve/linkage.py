@@ -25,7 +25,8 @@ Clusters are the connected components of pairs at or above ``threshold``; a comp
 whose members are not mostly linked to each other (a chain A-B-C-D through look-alike
 names) is split again at a stricter threshold, so one shared common name cannot glue
 many people together; and two members whose own pair speaks against a match
-(:data:`CONTRADICTION_WEIGHT`) are not joined through the others.
+(:data:`CONTRADICTION_WEIGHT`), with a field besides the name against it, are not joined
+through the others.
 
 All Splink-specific code is in this module: other modules see only :func:`link_records`,
 :class:`LinkResult` and :class:`ScoredPair`.
@@ -303,6 +304,12 @@ PRIOR_MARGIN = 8.0  # bits: how far a re-estimated prior may lift a pair
 # out; both values measured on the synthetic and real-spelling benchmarks (-10 to -20
 # and 0.5 to 0.9 tried).
 CONTRADICTION_WEIGHT = -12.0
+# The comparisons of the name itself. Two names of one cluster that share nothing are what
+# aliases look like (a kunya and a full name), so a contradiction also needs the other
+# fields (father's or mother's name, birth year, origin, rank, units, event years) to speak
+# against the pair; on names alone the density rule guards against chains. (Measured: real
+# spellings B3 0.837 -> 0.842, synthetic 100k F1 0.899 -> 0.904.)
+NAME_COMPARISONS = frozenset({"name_words", "given_name", "family_name", "full_name_similarity"})
 DUCKDB_THREADS = 2
 DUCKDB_MEMORY = "3GB"
 
@@ -974,25 +981,30 @@ def cluster_pairs(
     return list(groups.values())
 
 
-def _contradicting_pairs(linker, db_api, backend: str, register_with, cluster):
+def _contradicting_pairs(linker, db_api, backend: str, register_with, cluster, comparisons):
     """Pairs of records in one cluster (of three or more) that their own comparison says are
     not the same person: weight below CONTRADICTION_WEIGHT (scored with the linker's current
-    prior, the re-estimated one). A cluster joins records through links; two of its members may
-    never have been compared (blocking) or scored far below the kept pairs (a namesake
-    linked to one copy of a person, born ten years before another)."""
+    prior, the re-estimated one), with the fields other than the name (NAME_COMPARISONS) against
+    them. A cluster joins records through links; two of its members may never have been
+    compared (blocking) or scored far below the kept pairs (a namesake linked to one copy of a
+    person, born ten years before another)."""
     import numpy as np
     from splink import block_on
 
     sizes = np.bincount(cluster, minlength=len(cluster))
     grouped = sizes[cluster] >= 3
-    if not grouped.any():
+    others = [spec["name"] for spec in comparisons if spec["name"] not in NAME_COMPARISONS]
+    if not grouped.any() or not others:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     table = register_with("records_in_clusters", "provisional_cluster",
                           [int(c) if g else None for c, g in zip(cluster.tolist(), grouped.tolist())])
     predictions = linker.inference.predict_within(
         table, blocking_rules_to_generate_predictions=[block_on("provisional_cluster")])
+    available = {c.name.strip("\"`") for c in predictions.columns}
+    facts = [column for name in others for column in (f"mw_{name}", f"mw_tf_adj_{name}") if column in available]
     found = _fetch(db_api, backend, f"SELECT unique_id_l, unique_id_r FROM {predictions.physical_name} "
-                                    f"WHERE match_weight < {CONTRADICTION_WEIGHT}")
+                                    f"WHERE match_weight < {CONTRADICTION_WEIGHT} "
+                                    f"AND {' + '.join(f'coalesce({c}, 0)' for c in facts)} < 0")
     predictions.drop_table_from_database_and_remove_from_cache()
     return found["unique_id_l"].astype(np.int64), found["unique_id_r"].astype(np.int64)
 
@@ -1137,7 +1149,8 @@ def link_records(
     cluster = cluster_arrays(n_rows, left, right, weight, min_weight)
     if trained:  # a short list's few clusters are left to the threshold and reviewers
         step("checking clusters for contradicting members")
-        bad_left, bad_right = _contradicting_pairs(linker, db_api, backend, register_with, cluster)
+        bad_left, bad_right = _contradicting_pairs(linker, db_api, backend, register_with, cluster,
+                                                    comparisons)
         cluster = split_contradictions(cluster, left, right, weight, min_weight, bad_left, bad_right)
     best = np.full(n_rows, -1.0)
     inside = cluster[left] == cluster[right]
