@@ -41,6 +41,12 @@ GLUED_DIN = re.compile(r"^([a-z]{2,}?)(?:aldin|aldeen|aldine|eldin|eldine|eddine
                        r"|addine?|iddine?)$")
 ALLAH = frozenset("allah alla ullah ulla ellah illah".split())  # Nasr Allah = Nasrallah
 PARTICLES = ARTICLES | PATRONYMIC | KUNYA | ABD
+# Honorifics written before a name ("al-Hajj Abdullah", "Sheikh Daud", "Dr. Ayman"), with
+# their romanised Arabic forms (الحاج, الشيخ, الدكتور, الملا): dropped before the first name
+# word, where they would be taken for the given name. Elsewhere they are left alone
+# ("Abdelbasit Alhaj Alhassan": a name part in Sudanese names).
+TITLES = frozenset("hajj haj hadj hajji haji sheikh sheik shaykh shaikh shaik cheikh shykh "
+                   "dr doctor duktur dktwr imam mullah mulla mla".split())
 
 # Arabic-script particles, after fold_arabic.
 AR_PATRONYMIC = frozenset({"بن", "ابن", "بنت", "ولد"})
@@ -357,8 +363,16 @@ def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
             particles.append(tok)
             i += 1
             continue
-        if tok in PATRONYMIC and has_next and units:
+        # "bin Ali" (son of Ali); leading, "Ben Salah Adnan", it starts a Maghrebi family
+        # name and is not the given name either.
+        if tok in PATRONYMIC and has_next:
             particles.append(tok)
+            article_pending = article_pending or not units  # "Bin Laden" alone: a family name
+            i += 1
+            continue
+        if not units and has_next and _strip_glued_article(tok)[0] in TITLES:
+            particles.append(tok)
+            article_pending = False
             i += 1
             continue
         if tok in ALLAH and units and units[-1].kind == "name":
