@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import pytest
 
-from tawthiq.resolve.synthetic import generate, spelling_variants, typo
+from tawthiq.resolve.synthetic import RANKS, generate, spelling_variants, typo
 from tawthiq.text import script_of
 
 
@@ -25,6 +25,41 @@ def test_same_seed_same_records_other_seed_other_records(sample):
     again = generate(20_000, seed=7)
     assert again.records == sample.records and again.truth == sample.truth
     assert generate(2_000, seed=8).records != sample.records[:2_000]
+
+
+def test_revealing_the_latent_values_changes_no_record(sample):
+    revealed = generate(20_000, seed=7, reveal=True)
+    assert revealed.records == sample.records and revealed.truth == sample.truth
+    assert revealed.persons == sample.persons
+    assert sample.revealed is None and set(revealed.revealed) == set(revealed.truth)
+
+
+def test_revealed_values_agree_with_what_the_record_writes():
+    data = generate(3_000, seed=11, reveal=True)
+    for record in data.records:
+        shown = data.revealed[record["id"]]
+        assert shown.get("birth_year") == record.get("birth_year")
+        if "age" in record:
+            assert shown["age"] == [record["age"], int(record["age_at"][:4])]
+        else:
+            assert "age" not in shown
+        assert ("rank" in shown) == ("rank" in record)
+        if "rank" in record:
+            assert RANKS[shown["rank"]][2] == record["rank"]
+        assert ("mother" in shown) == ("mother" in record)
+        assert ("governorate" in shown) == ("origin" in record)
+        assert "town" not in shown or "governorate" in shown
+        assert len(shown["units"]) == len(record["units"])
+        for unit, written in zip(shown["units"], record["units"]):
+            assert written.startswith(unit.split("|")[0])  # "120|2" is written "120th Division"
+        assert record["event_dates"] == ([shown["event"]] if "event" in shown else [])
+        assert shown["family"].split(":")[0] in {"plain", "al", "abu"}
+        if script_of(record["name"]) == "arabic":
+            assert "given" in shown
+        if "given" not in shown:  # only the kunya form "Abu X Family" leaves out the given name
+            assert "kunya" in shown and "father" not in shown
+        assert "grandfather" not in shown or "father" in shown
+        assert "father" not in shown or "given" in shown
 
 
 def test_exact_size_and_every_record_has_a_truth(sample):

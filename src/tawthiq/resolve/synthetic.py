@@ -19,7 +19,10 @@ is written down by one to several *records*, as different sources would write th
 - many different people sharing common names: given and family names are drawn with
   Zipf-like frequencies, so namesakes grow with the size of the set, as in real lists.
 
-`generate(n_records, seed)` is deterministic for a seed.
+`generate(n_records, seed)` is deterministic for a seed. `generate(..., reveal=True)` also
+returns, per record, the latent values the record reveals (`SyntheticSet.revealed`: the
+forms behind the written names, without spelling noise or typos, and the other fields as
+drawn), for oracle bounds; the records are the same either way.
 """
 
 from __future__ import annotations
@@ -487,6 +490,14 @@ class SyntheticSet:
     records: list[dict]
     truth: dict[str, str]
     persons: int
+    # With reveal=True: record id -> what the record reveals of its person, before spelling
+    # noise: "given", "father", "grandfather", "mother", "kunya" (Arabic forms, the keys
+    # present only when written), "family" ("<style>:<Arabic form>", always), "birth_year"
+    # (as written, so perturbed by 1 in 5% of records) or "age" ([age, year of the age]),
+    # "governorate" and "town" (indexes into the place list; a town comes with its
+    # governorate), "rank" (index into RANKS as written), "units" (the "number|kind" units
+    # written), "event" (the defection-date prefix written).
+    revealed: dict[str, dict] | None = None
 
 
 class _Zipf:
@@ -503,8 +514,9 @@ class _Zipf:
 class Generator:
     """Holds the prepared name lists; `records(n)` writes n records for new people."""
 
-    def __init__(self, seed: int = 20240601):
+    def __init__(self, seed: int = 20240601, reveal: bool = False):
         self.rng = random.Random(seed)
+        self.reveal = reveal  # keep what each record reveals (self.revealed), see SyntheticSet
         given = _parse(GIVEN_NAMES)
         family = _parse(FAMILY_NAMES)
         self.given = _Zipf(given, 0.9)
@@ -522,6 +534,7 @@ class Generator:
         self._spellings: dict[NameForm, tuple[list[str], list[float]]] = {}
         self._next_person = itertools.count(1)
         self._next_record = itertools.count(1)
+        self.revealed: dict[str, dict] = {}
 
     def spell(self, form: NameForm) -> str:
         spellings = self._spellings.get(form)
@@ -561,8 +574,10 @@ class Generator:
     def record(self, p: SyntheticPerson) -> dict:
         """What one source writes about person `p`."""
         rng = self.rng
+        # What the record reveals of p, kept aside (never in the record) when self.reveal.
+        shown: dict = {"family": f"{p.family_style}:{p.family.arabic}"}
         arabic = rng.random() < 0.25
-        name = self._arabic_name(p) if arabic else self._latin_name(p)
+        name = self._arabic_name(p, shown) if arabic else self._latin_name(p, shown)
         if rng.random() < 0.08:
             name = typo(rng, name)
         record: dict = {"id": f"r{next(self._next_record)}", "name": name}
@@ -571,30 +586,46 @@ class Generator:
             if rng.random() < 0.08:  # promoted, or written at an earlier rank
                 index = max(0, min(len(RANKS) - 1, index + rng.choice((-1, 1))))
             record["rank"] = RANKS[index][2]
+            shown["rank"] = index
         if rng.random() < 0.5:
             record["mother"] = _arabic_variant(rng, p.mother.arabic) if arabic else self.spell(p.mother)
+            shown["mother"] = p.mother.arabic
         r = rng.random()
         if r < 0.5:
             record["birth_year"] = p.birth_year + (rng.choice((-1, 1)) if rng.random() < 0.05 else 0)
+            shown["birth_year"] = record["birth_year"]
         elif r < 0.75:
             year = rng.randint(2012, 2024)
             record["age"] = year - p.birth_year - rng.randint(0, 1)
             record["age_at"] = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            shown["age"] = [record["age"], year]
         if rng.random() < 0.75:
             governorate, towns = self.places[p.governorate]
             place = towns[p.town] if p.town is not None and rng.random() < 0.5 else governorate
             record["origin"] = _arabic_variant(rng, place.arabic) if arabic else self.spell(place)
-        record["units"] = [_unit_name(u) for u in p.units if rng.random() < 0.35]
+            shown["governorate"] = p.governorate
+            if place is not governorate:
+                shown["town"] = p.town
+        units = [u for u in p.units if rng.random() < 0.35]
+        record["units"] = [_unit_name(u) for u in units]
         record["event_dates"] = [p.defection[: rng.choice((4, 7, 10, 10))]] if rng.random() < 0.4 else []
+        shown["units"] = units
+        if record["event_dates"]:
+            shown["event"] = record["event_dates"][0]
+        if self.reveal:
+            self.revealed[record["id"]] = shown
         return record
 
-    def _latin_name(self, p: SyntheticPerson) -> str:
+    def _latin_name(self, p: SyntheticPerson, shown: dict) -> str:
         rng = self.rng
         parts = [self.spell(p.given)]
+        written = {"given": p.given.arabic}
         if rng.random() < 0.85:  # documentation lists usually carry the father's name
             parts.append(self.spell(p.father))
+            written["father"] = p.father.arabic
             if p.grandfather and rng.random() < 0.3:
                 parts.append(self.spell(p.grandfather))
+                written["grandfather"] = p.grandfather.arabic
         family = self.spell(p.family)
         if p.family_style == "abu":
             family = rng.choice(("Abu ", "Abou ", "Abo ")) + family
@@ -602,9 +633,12 @@ class Generator:
             family = rng.choice(("al-", "al-", "al-", "Al-", "el-", "Al ", "")) + family
         if p.kunya_son and rng.random() < 0.3:
             kunya = "Abu " + self.spell(p.kunya_son)
-            if rng.random() < 0.3:
+            shown["kunya"] = p.kunya_son.arabic
+            if rng.random() < 0.3:  # "Abu X Family": no given or father's name
                 return f"{kunya} {family}"
+            shown.update(written)
             return f"{' '.join(parts)} {family} ({kunya})"
+        shown.update(written)
         style = rng.random()
         if style < 0.08:
             return f"{family.upper()}, {' '.join(parts)}"
@@ -612,13 +646,16 @@ class Generator:
             return f"{' '.join(parts)} {family}".upper()
         return f"{' '.join(parts)} {family}"
 
-    def _arabic_name(self, p: SyntheticPerson) -> str:
+    def _arabic_name(self, p: SyntheticPerson, shown: dict) -> str:
         rng = self.rng
         parts = [_arabic_variant(rng, p.given.arabic)]
+        shown["given"] = p.given.arabic
         if rng.random() < 0.9:  # Arabic lists usually carry the father's name
             parts.append(_arabic_variant(rng, p.father.arabic))
+            shown["father"] = p.father.arabic
             if p.grandfather and rng.random() < 0.4:
                 parts.append(_arabic_variant(rng, p.grandfather.arabic))
+                shown["grandfather"] = p.grandfather.arabic
         family = _arabic_variant(rng, p.family.arabic)
         if p.family_style == "abu":
             family = "أبو " + family
@@ -627,6 +664,7 @@ class Generator:
         name = " ".join(parts + [family])
         if p.kunya_son and rng.random() < 0.3:
             name += f" (أبو {_arabic_variant(rng, p.kunya_son.arabic)})"
+            shown["kunya"] = p.kunya_son.arabic
         return name
 
     def records(self, n_records: int) -> SyntheticSet:
@@ -644,7 +682,7 @@ class Generator:
                 record = self.record(p)
                 records.append(record)
                 truth[record["id"]] = p.truth_id
-        return SyntheticSet(records, truth, persons)
+        return SyntheticSet(records, truth, persons, self.revealed if self.reveal else None)
 
 
 def _heavy_tail(rng: random.Random, most: int) -> int:
@@ -666,6 +704,7 @@ def _unit_name(unit: str) -> str:
     return f"{n}{suffix} {UNIT_KINDS[int(kind)][0]}"
 
 
-def generate(n_records: int, seed: int = 20240601) -> SyntheticSet:
-    """`n_records` synthetic records with their truth, the same for the same seed."""
-    return Generator(seed).records(n_records)
+def generate(n_records: int, seed: int = 20240601, reveal: bool = False) -> SyntheticSet:
+    """`n_records` synthetic records with their truth, the same for the same seed (and the
+    same with or without `reveal`, which also keeps what each record reveals)."""
+    return Generator(seed, reveal).records(n_records)
