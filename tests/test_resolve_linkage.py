@@ -359,3 +359,27 @@ def test_clusters_are_checked_for_contradicting_members(monkeypatch):
     monkeypatch.setattr(linkage, "CONTRADICTION_WEIGHT", -1e9)
     assert with_any_weight.clusters == link_records(short_names).clusters
     assert groups(with_any_weight)
+
+
+def test_brothers_linked_through_a_shared_record_are_kept_apart(monkeypatch):
+    """Two brothers (invented) and a record naming only their father and family, which
+    links to both: one cluster without the brothers' test, two with it."""
+    from tawthiq.resolve import linkage
+    from tawthiq.resolve.synthetic import generate
+
+    brothers = [
+        {"id": "k1", "name": "Karam Fadi Nayef QUTAIFANI"},
+        {"id": "k2", "name": "Karam Fadi Naif AL-QUTAIFANI"},
+        {"id": "t1", "name": "Yousef Fadi Nayef QUTAIFANI"},
+        {"id": "t2", "name": "Youssef Fadi Naif al-Qutaifani"},
+        {"id": "f1", "name": "Fadi Nayef QUTAIFANI"},
+    ]
+    records = generate(400, seed=11).records + brothers
+
+    checked = link_records(records).clusters
+    assert checked["k1"] == checked["k2"] and checked["t1"] == checked["t2"]
+    assert checked["k1"] != checked["t1"]
+
+    monkeypatch.setattr(linkage, "SIBLINGS", {**linkage.SIBLINGS, "differ": ("given_name", ("no such level",))})
+    unchecked = link_records(records).clusters
+    assert unchecked["k1"] == unchecked["t1"] == unchecked["f1"]

@@ -229,3 +229,17 @@ def test_a_consonant_repeated_after_a_vowel_is_kept():
     its dal is written."""
     assert name_keys("Saleh al-Arouri").family != name_keys("Saleh al-Ari").family
     assert skeleton("Haddad") == skeleton("Hadad") == "hdd"
+
+
+@pytest.mark.parametrize("name, given, family", [
+    ("al-Hajj Khaled Nouri", "khaled", "nouri"),
+    ("Sheikh Ammar HOURANI", "ammar", "hourani"),
+    ("Dr. Rami al-Zoubi", "rami", "zoubi"),
+    ("الحاج خالد النوري", "khald", "nwry"),
+    ("Ben Ammar Karim", "ammar", "karim"),
+    ("Bin Qasim", None, "qasim"),
+])
+def test_titles_and_a_leading_patronymic_are_not_the_given_name(name, given, family):
+    parsed = parse_name(name)
+    assert (parsed.given.text if parsed.given else None) == given
+    assert parsed.family.text == family
