@@ -383,3 +383,14 @@ def test_brothers_linked_through_a_shared_record_are_kept_apart(monkeypatch):
     monkeypatch.setattr(linkage, "SIBLINGS", {**linkage.SIBLINGS, "differ": ("given_name", ("no such level",))})
     unchecked = link_records(records).clusters
     assert unchecked["k1"] == unchecked["t1"] == unchecked["f1"]
+
+
+def test_a_slip_in_the_fathers_name_is_not_another_father():
+    people = [{"id": "a", "name": "Ziad Mahmoud QASSAB"}, {"id": "b", "name": "Ziad Mamoud Qassab"},
+              {"id": "c", "name": "Ziad Fares QASSAB"}]
+    result = link_records(people)
+    father = {o: next(x for x in result.explain("a", o).contributions if x["comparison"] == "father_name")
+              for o in "bc"}
+    assert father["b"]["level"] == "close spelling of the father's name" and father["b"]["log2_weight"] > 0
+    assert father["c"]["level"] == "different father's name" and father["c"]["log2_weight"] < 0
+    assert result.clusters["a"] == result.clusters["b"] != result.clusters["c"]

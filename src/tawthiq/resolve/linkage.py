@@ -168,6 +168,9 @@ COMPARISONS: list[dict[str, Any]] = [
              "m": 0.02, "u": 0.05},
             {"kind": "sql", "sql": "father_loose_l = father_loose_r", "label": "similar father's name",
              "m": 0.01, "u": 0.02},
+            # A slip of the pen (Mahmoud / Mamoud): not another father.
+            {"kind": "jaro_winkler", "column": "father_phon", "threshold": 0.88,
+             "label": "close spelling of the father's name", "m": 0.015, "u": 0.005},
             {"kind": "sql", "sql": {b: sql.format(key="father_key") for b, sql in _ELSEWHERE.items()},
              "label": "father's name elsewhere in the other name", "m": 0.05, "u": 0.05},
             {"kind": "else", "label": "different father's name", "m": 0.03, "u": 0.93},
@@ -318,7 +321,7 @@ NAME_COMPARISONS = frozenset({"name_words", "given_name", "family_name", "full_n
 # same person; on synthetic 100k, which has no brothers, 3 and 13.)
 SIBLINGS = {"differ": ("given_name", ("different given name",)),
             "agree": ("father_name", ("same father's name", "same consonants in the father's name",
-                                      "similar father's name")),
+                                      "similar father's name", "close spelling of the father's name")),
             "column": "given_phon", "below_similarity": 0.6}
 DUCKDB_THREADS = 2
 DUCKDB_MEMORY = "3GB"
@@ -539,6 +542,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "family_key": k.family or None,
             "father_key": k.father or None,
             "father_loose": loose_key(k.father) or None,
+            "father_phon": k.father_phonetic or None,
             "mother_key": mother or None,
             "mother_loose": loose_key(mother) or None,
             "family_phon": k.family_phonetic or None,

@@ -288,6 +288,7 @@ class NameKeys:
     father: str
     family: str
     family_phonetic: str
+    father_phonetic: str = ""
     joined: tuple[str, ...] = ()  # keys of 2-3 consecutive written words run together
     rare_tokens: tuple[str, ...] = ()  # filled by the linker from token frequencies
 
@@ -534,5 +535,6 @@ def name_keys(name: str) -> NameKeys:
         father=parsed.father.key if parsed.father else "",
         family=parsed.family.key if parsed.family else "",
         family_phonetic=parsed.family.phon if parsed.family else "",
+        father_phonetic=parsed.father.phon if parsed.father else "",
         joined=joined_keys(name),
     )
