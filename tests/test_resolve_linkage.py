@@ -394,3 +394,19 @@ def test_a_slip_in_the_fathers_name_is_not_another_father():
     assert father["b"]["level"] == "close spelling of the father's name" and father["b"]["log2_weight"] > 0
     assert father["c"]["level"] == "different father's name" and father["c"]["log2_weight"] < 0
     assert result.clusters["a"] == result.clusters["b"] != result.clusters["c"]
+
+
+def test_a_slip_in_the_family_or_given_name_still_shares_the_name():
+    """One letter off (TARMASHI / TARMAJI, Djamel / Damel; invented names): the words still
+    count as shared in part, and the given name as a similar one, unlike another name."""
+    people = [{"id": "a", "name": "Ziad Nabil TARMASHI"}, {"id": "b", "name": "Ziad Nabil TARMAJI"},
+              {"id": "c", "name": "Ziad Nabil HAMDAN"},
+              {"id": "d", "name": "Djamel SAFADI"}, {"id": "e", "name": "Damel SAFADI"}]
+    result = link_records(people)
+    words = {o: next(x for x in result.explain("a", o).contributions if x["comparison"] == "name_words")
+             for o in "bc"}
+    assert words["c"]["level"] != words["b"]["level"]
+    assert words["b"]["log2_weight"] > words["c"]["log2_weight"]
+    given = {x["comparison"]: x["level"] for x in result.explain("d", "e").contributions}["given_name"]
+    assert given == "similar given name"
+    assert result.clusters["a"] == result.clusters["b"] != result.clusters["c"]
