@@ -79,7 +79,17 @@ def _same_vowels(part: str) -> str:
             f"AND ({part}_must_r & ~{part}_may_l) = 0")
 
 
-def _name_part(part: str, *, m_same: float, u_same: float, m_loose: float, m_other: float) -> dict[str, Any]:
+# Jaro-Winkler of two phonetic keys from which a name is a close spelling (a slip of the pen:
+# Mahmoud / Mamoud, TALHI / TALJI) rather than another name: the level of the family and the
+# father's name, and the family name's partial share in name_words (real spellings B3
+# 0.847 -> 0.850; synthetic 100k unchanged, +3 s). The given name starts at GIVEN_CLOSE_SPELLING
+# (Djamel / Damel; with 0.88, B3 0.0005 lower).
+CLOSE_SPELLING = 0.88
+GIVEN_CLOSE_SPELLING = 0.85
+
+
+def _name_part(part: str, *, m_same: float, u_same: float, m_loose: float, m_other: float,
+               close_spelling: float) -> dict[str, Any]:
     """Given or family name: the same key, a close spelling (loose key or Jaro-Winkler on
     the phonetic key), or found elsewhere in the other name (names written in another
     order: "HADDAD Omar" / "Omar HADDAD"), which is no evidence either way, unless the given
@@ -100,7 +110,7 @@ def _name_part(part: str, *, m_same: float, u_same: float, m_loose: float, m_oth
              "m": 0.03, "u": u_same},
             {"kind": "sql", "sql": f"{part}_loose_l = {part}_loose_r",
              "label": f"similar {part} name (loose key)", "m": m_loose, "u": 0.01},
-            {"kind": "jaro_winkler", "column": f"{part}_phon", "threshold": 0.85 if part == "given" else 0.88,
+            {"kind": "jaro_winkler", "column": f"{part}_phon", "threshold": close_spelling,
              "label": f"similar {part} name", "m": 0.05, "u": 0.02},
             *([{"kind": "sql", "sql": _PARENT_AND_CHILD, "label": "given names of a parent and child",
                 "m": 0.01, "u": 0.08, "fix_u": True}] if part == "given" else []),
@@ -154,8 +164,9 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "else", "label": "no word shared", "m": 0.03, "u": 0.77},
         ],
     },
-    _name_part("given", m_same=0.75, u_same=0.05, m_loose=0.01, m_other=0.02),
-    _name_part("family", m_same=0.7, u_same=0.03, m_loose=0.03, m_other=0.07),
+    _name_part("given", m_same=0.75, u_same=0.05, m_loose=0.01, m_other=0.02,
+               close_spelling=GIVEN_CLOSE_SPELLING),
+    _name_part("family", m_same=0.7, u_same=0.03, m_loose=0.03, m_other=0.07, close_spelling=CLOSE_SPELLING),
     {
         "name": "father_name",
         "description": "the father's name (second word of a full name): another father's name "
@@ -169,7 +180,7 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "sql", "sql": "father_loose_l = father_loose_r", "label": "similar father's name",
              "m": 0.01, "u": 0.02},
             # A slip of the pen (Mahmoud / Mamoud): not another father.
-            {"kind": "jaro_winkler", "column": "father_phon", "threshold": 0.88,
+            {"kind": "jaro_winkler", "column": "father_phon", "threshold": CLOSE_SPELLING,
              "label": "close spelling of the father's name", "m": 0.015, "u": 0.005},
             {"kind": "sql", "sql": {b: sql.format(key="father_key") for b, sql in _ELSEWHERE.items()},
              "label": "father's name elsewhere in the other name", "m": 0.05, "u": 0.05},
@@ -323,9 +334,6 @@ SIBLINGS = {"differ": ("given_name", ("different given name",)),
             "agree": ("father_name", ("same father's name", "same consonants in the father's name",
                                       "similar father's name", "close spelling of the father's name")),
             "column": "given_phon", "below_similarity": 0.6}
-# Jaro-Winkler of two family names' phonetic keys from which a one-letter slip is credited
-# in name_words (real spellings B3 0.847 -> 0.850; synthetic 100k unchanged, +3 s).
-NEAR_FAMILY_SIMILARITY = 0.88
 DUCKDB_THREADS = 2
 DUCKDB_MEMORY = "3GB"
 
@@ -684,7 +692,7 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
     # (The first letters are compared first: a cheap test that spares most pairs the JW.)
     near_family = (f"(CASE WHEN family_loose_l <> family_loose_r AND "
                    f"substr(family_phon_l, 1, 1) = substr(family_phon_r, 1, 1) AND "
-                   f"{_JARO_WINKLER[backend]}(family_phon_l, family_phon_r) >= {NEAR_FAMILY_SIMILARITY} "
+                   f"{_JARO_WINKLER[backend]}(family_phon_l, family_phon_r) >= {CLOSE_SPELLING} "
                    f"THEN least(family_bits_l, family_bits_r) / 2 ELSE 0 END)")
     shared = f"({shared} + coalesce({near_family}, 0))"
     basis = "greatest" if spec.get("of") == "longer" else "least"

@@ -286,9 +286,9 @@ class NameKeys:
     given: str
     given_phonetic: str
     father: str
+    father_phonetic: str
     family: str
     family_phonetic: str
-    father_phonetic: str = ""
     joined: tuple[str, ...] = ()  # keys of 2-3 consecutive written words run together
     rare_tokens: tuple[str, ...] = ()  # filled by the linker from token frequencies
 
@@ -533,8 +533,8 @@ def name_keys(name: str) -> NameKeys:
         given=parsed.given.key if parsed.given else "",
         given_phonetic=parsed.given.phon if parsed.given else "",
         father=parsed.father.key if parsed.father else "",
+        father_phonetic=parsed.father.phon if parsed.father else "",
         family=parsed.family.key if parsed.family else "",
         family_phonetic=parsed.family.phon if parsed.family else "",
-        father_phonetic=parsed.father.phon if parsed.father else "",
         joined=joined_keys(name),
     )
