@@ -247,12 +247,23 @@ def test_block_cap_keeps_each_key_within_its_pair_budget(monkeypatch):
 
     from tawthiq.resolve import linkage
 
-    monkeypatch.setattr(linkage, "BLOCK_PAIR_BUDGET", 10)
     # blocks of 2, 3 and 3 records make 1 + 3 + 3 pairs; one of 4 more would make 13
-    assert linkage._block_cap(Counter({"a": 3, "b": 3, "c": 4, "d": 2})) == 3
-    assert linkage._block_cap(Counter({"a": 5, "b": 5})) == 4  # ties go together
-    monkeypatch.setattr(linkage, "BLOCK_PAIR_BUDGET", 10**9)
-    assert linkage._block_cap(Counter({"a": 500, "b": 3})) == 3  # BLOCK_MAX_RECORDS still holds
+    assert linkage._block_cap(Counter({"a": 3, "b": 3, "c": 4, "d": 2}), 10) == 3
+    assert linkage._block_cap(Counter({"a": 5, "b": 5}), 10) == 4  # ties go together
+    assert linkage._block_cap(Counter({"a": 500, "b": 3}), 10**9) == 3  # BLOCK_MAX_RECORDS still holds
+
+
+def test_weak_blocking_keys_get_the_smaller_budget(monkeypatch):
+    """Given + father's name without the family name is a weak key: over its budget its
+    biggest block goes, while the given, father's and family name together keep theirs."""
+    from tawthiq.resolve import linkage
+
+    monkeypatch.setattr(linkage, "WEAK_KEY_PAIR_BUDGET", 5)
+    names = ["Omar Khaled Haddad"] * 4 + ["Omar Hasan Qassab"] * 2  # blocks of 6 pairs and 1
+    features = linkage.record_features([{"id": i, "name": name} for i, name in enumerate(names)])
+    assert features["block_given_father"][:4] == [None] * 4
+    assert features["block_given_father"][4] == features["block_given_father"][5] is not None
+    assert all(value is not None for value in features["block_given_father_family"])
 
 
 def test_a_rarer_shared_name_weighs_more():
@@ -305,6 +316,31 @@ def test_a_word_with_other_vowels_shares_less_than_the_same_word():
     weight = {k: next(c["log2_weight"] for c in result.explain(f"{k}a", f"{k}b").contributions
                       if c["comparison"] == "name_words") for k in pairs}
     assert weight["same"] > weight["vowels"] > weight["other"]
+
+
+def test_a_word_is_as_rare_as_the_spellings_its_vowels_agree_with():
+    """Hammoud and Hammad share the skeleton "hmd": a rare Hammad among many Hammouds is
+    rare by the spellings that agree with its vowels, not common by the bare skeleton."""
+    from tawthiq.resolve.linkage import record_features
+    from tawthiq.resolve.names import skeleton
+
+    names = ["عمر حمود"] * 30 + ["عمر حماد"] * 2 + ["Omar Hammad"]
+    features = record_features([{"id": i, "name": name} for i, name in enumerate(names)])
+    bits = {name: dict(zip(features["name_tokens"][i], features["token_bits"][i])) for i, name in enumerate(names)}
+    word = skeleton("Hammad")
+    assert bits["عمر حماد"][word] == pytest.approx(math.log2(33 / 3))  # حماد twice, Hammad once
+    assert bits["عمر حمود"][word] == pytest.approx(math.log2(33 / 30))
+    assert bits["Omar Hammad"][word] == pytest.approx(math.log2(33 / 3))
+
+
+def test_long_lists_build_name_keys_in_two_processes(monkeypatch):
+    """The keys built in a second process are the ones built here, in the input's order."""
+    from tawthiq.resolve import linkage
+    from tawthiq.resolve.names import name_keys
+
+    names = [f"Omar{i} Sabbagh{i % 7}" for i in range(60)] + ["عمر حماد", "Omar Hammad"] * 3
+    monkeypatch.setattr(linkage, "PARALLEL_NAMES", 10)
+    assert linkage._all_name_keys(names) == [name_keys(name) for name in names]
 
 
 def test_links_through_others_do_not_join_contradicting_records():

@@ -36,10 +36,14 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
+import os
 import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -300,6 +304,12 @@ BLOCKING_RULES: list[dict[str, Any]] = [
 
 BLOCK_MAX_RECORDS = 200
 BLOCK_PAIR_BUDGET = 2_000_000  # candidate pairs per blocking key (reached from a few 100k records)
+# Keys of two fields, neither of them the given and family name together, make the most
+# candidate pairs for the fewest true pairs no other key finds (synthetic 100k: 2.8M of
+# 4.6M pairs, 2.7k of 82k true pairs): they get a smaller budget, which drops their
+# biggest blocks (Mohammed son of Ahmad) first.
+WEAK_BLOCKING_KEYS = frozenset({"block_given_father", "block_father_family", "block_family_year"})
+WEAK_KEY_PAIR_BUDGET = 400_000  # F1 0.9077 -> 0.9076, scoring 78 -> 42 s
 RARE_WORD_MAX_RECORDS = 50
 # A smaller list affords bigger rare-word blocks: the cap grows to RARE_WORD_PAIR_BUDGET / N
 # records (110 on 4.5k names, where it found 10% more true pairs; 50 from 10k up).
@@ -334,6 +344,7 @@ SIBLINGS = {"differ": ("given_name", ("different given name",)),
             "agree": ("father_name", ("same father's name", "same consonants in the father's name",
                                       "similar father's name", "close spelling of the father's name")),
             "column": "given_phon", "below_similarity": 0.6}
+PARALLEL_NAMES = 20_000  # distinct names from which their keys are built in two processes
 DUCKDB_THREADS = 2
 DUCKDB_MEMORY = "3GB"
 
@@ -501,8 +512,9 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
 
     Each name word carries its information in bits, log2(N / records with the word), for
     its skeleton and for its loose key (see :func:`tawthiq.resolve.names.loose_key`)."""
-    keys = [name_keys(str(r.get("name") or "")) for r in records]
+    keys = _all_name_keys([str(r.get("name") or "") for r in records])
     words = [sorted(k.words) for k in keys]
+    vowel_masks = [_word_vowel_masks(k) for k in keys]
     loose = [[loose_key(w) for w in ws] for ws in words]
     frequency = Counter(w for ws in words for w in ws)
     # Only run-together keys that are some record's word can ever match one.
@@ -514,12 +526,12 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     n = max(len(records), 2)
     rare_cap = max(RARE_WORD_MAX_RECORDS, RARE_WORD_PAIR_BUDGET // n)
     word_bits = {w: math.log2(n / c) for w, c in frequency.items()}
+    spelling_bits = _spelling_bits(vowel_masks, n)
     loose_word_bits = {w: math.log2(n / c) for w, c in loose_frequency.items()}
     columns: dict[str, list] = defaultdict(list)
-    for position, (record, k, tokens, loose_tokens, joined_tokens) in enumerate(
-            zip(records, keys, words, loose, joined)):
-        bits = [word_bits[t] for t in tokens]
-        vowels = {w: _vowel_masks(*slots) for w, slots in zip(k.words, k.word_vowels)}
+    for position, (record, k, tokens, loose_tokens, joined_tokens, vowels) in enumerate(
+            zip(records, keys, words, loose, joined, vowel_masks)):
+        bits = [spelling_bits[t, vowels[t]] for t in tokens]
         origin = _origin_key(str(record.get("origin") or ""))
         years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
         rank = _folded(str(record.get("rank") or ""))
@@ -575,19 +587,60 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
         values = [None if None in v else "|".join(map(str, v)) for v in zip(*(columns[p] for p in parts))]
         counts = Counter(values)
         counts.pop(None, None)
-        cap = _block_cap(counts)
+        cap = _block_cap(counts, WEAK_KEY_PAIR_BUDGET if block in WEAK_BLOCKING_KEYS else BLOCK_PAIR_BUDGET)
         columns[block] = [v if v is not None and counts[v] <= cap else None for v in values]
     return dict(columns)
 
 
-def _block_cap(counts: Counter) -> int:
+def _name_keys_of(names: list[str]) -> list:
+    return [name_keys(name) for name in names]
+
+
+def _all_name_keys(names: list[str]) -> list:
+    """name_keys of every name, each distinct name once; from PARALLEL_NAMES names, half of
+    them in a forked second process (pure Python, the keys of 100k names take 15 s of one
+    core, while the other idles). Forked, so that the child neither imports the caller's
+    main module again nor needs the input pickled; it only computes keys. Without a second
+    process (one core, no fork on this platform, or none can start), all here."""
+    distinct = list(dict.fromkeys(names))
+    if (len(distinct) < PARALLEL_NAMES or (os.cpu_count() or 1) < 2
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        computed = _name_keys_of(distinct)
+    else:
+        half = len(distinct) // 2
+        try:
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+                second = pool.submit(_name_keys_of, distinct[half:])
+                computed = _name_keys_of(distinct[:half]) + second.result()
+        except (OSError, BrokenProcessPool) as exc:
+            logger.warning("name keys in one process: %s", exc)
+            computed = _name_keys_of(distinct)
+    by_name = dict(zip(distinct, computed))
+    return [by_name[name] for name in names]
+
+
+def _spelling_bits(vowel_masks: list[dict[str, tuple[int, int]]], n: int) -> dict[tuple, float]:
+    """Bits of each (skeleton, vowel masks) spelling: log2(N / records with a word of that
+    skeleton whose vowels agree with it). A skeleton holds several names (Aqqal, Aqeel,
+    Oqayli and Aqeeli are all "kl"), and a word shares its bits only with the spellings its
+    vowels agree with, so its rarity is counted among those; a spelling that marks no long
+    vowel agrees with all of them and counts as the bare skeleton does."""
+    spellings = Counter((w, masks) for per_record in vowel_masks for w, masks in per_record.items())
+    by_word: dict[str, list[tuple[tuple[int, int], int]]] = defaultdict(list)
+    for (word, masks), count in spellings.items():
+        by_word[word].append((masks, count))
+    return {(word, masks): math.log2(n / sum(c for other, c in variants if _vowels_agree(masks, other)))
+            for word, variants in by_word.items() for masks, _ in variants}
+
+
+def _block_cap(counts: Counter, budget: int) -> int:
     """The most records a value of a blocking key may hold: BLOCK_MAX_RECORDS, lowered
-    until the key's blocks make at most BLOCK_PAIR_BUDGET pairs (the biggest blocks go
+    until the key's blocks make at most ``budget`` pairs (the biggest blocks go
     first), so that the time to score a million records stays bounded."""
     sizes = sorted(c for c in counts.values() if c > 1)
     pairs = 0
     for i, size in enumerate(sizes):
-        if size > BLOCK_MAX_RECORDS or pairs + size * (size - 1) // 2 > BLOCK_PAIR_BUDGET:
+        if size > BLOCK_MAX_RECORDS or pairs + size * (size - 1) // 2 > budget:
             return sizes[i - 1] if i and sizes[i - 1] < size else max(1, size - 1)
         pairs += size * (size - 1) // 2
     return BLOCK_MAX_RECORDS

@@ -116,6 +116,8 @@ def _letters(word: str) -> tuple[tuple[str, str], ...]:
             out.append((("W" if ch == "v" else ch.upper()) if i == 0 else ("i" if ch == "y" else "u"), ch))
         elif ch == "c" and word[i + 1:i + 2] in ("e", "i", "y"):
             out.append(("S", ch))  # French and English soft c: Belkacem, Lounici, Houcine
+        elif ch == "e" and "ee" in word[max(0, i - 1):i + 2]:
+            out.append(("i", ch))  # a long i (Khateeb = Khatib), where one e is an a or an i
         elif ch in VOWEL_CLASS:
             out.append((VOWEL_CLASS[ch], ch))
         elif ch in LETTER_CLASS:
@@ -224,7 +226,7 @@ def _abd_remainder(rest: str) -> str:
     """The divine name after 'Abd', without the article however it is glued:
     'ullatif', 'al latif', 'elatif' -> 'latif' -> skeleton 'tf'."""
     rest = _strip_vowels(rest)
-    while rest.startswith("l") and skeleton(rest[1:]) not in ("", "l"):  # not Abd Allah
+    while rest.startswith("l") and skeleton(rest[1:]) not in ("", "l", "h"):  # not Abd Allah (Abdalah)
         rest = _strip_vowels(rest[1:])
     return rest
 
@@ -297,7 +299,8 @@ def _raw_tokens(name: str) -> list[tuple[str, bool]]:
     """(lower-case Latin token, was ALL CAPS) pairs; Arabic tokens are romanised here,
     with their particles turned into the Latin ones the parser knows."""
     text = unicodedata.normalize("NFKC", BRACKETED.sub(" ", name))
-    text = APOSTROPHES.sub("", text)
+    # A c with a cedilla is an s (Fayçal = Faysal), which folding would make a hard c.
+    text = APOSTROPHES.sub("", text).replace("ç", "s").replace("Ç", "S")
     before, comma, after = text.partition(",")
     if comma and "," not in after and after.strip() and 1 <= len(before.split()) <= 3:
         text = f"{after} {before}"  # list order "FAMILY, Given Father"
@@ -312,7 +315,8 @@ def _raw_tokens(name: str) -> list[tuple[str, bool]]:
 def _token(token: str) -> tuple[tuple[str, bool], ...]:
     """One written token as parser tokens; cached, as lists repeat their words."""
     if script_of(token) == "arabic":
-        return tuple((t, False) for t in _arabic_token(fold_arabic(token)))
+        # Alef maqsura is a long a (مصطفى = Mustafa, موسى = Musa), not the ya folding makes it.
+        return tuple((t, False) for t in _arabic_token(fold_arabic(token.replace("ى", "ا"))))
     letters = [c for c in token if c.isalpha()]
     caps = len(letters) >= 2 and all(c.isupper() for c in letters)
     return ((fold_latin(token), caps),)
