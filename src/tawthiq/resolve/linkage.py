@@ -16,8 +16,9 @@ information), so a shared rare word counts for more than a shared Mohammed, and 
 written in another order or with a missing middle name still compare; a different
 father's or mother's name or a birth year more than three years off counts against.
 
-Scale: features are built per word (cached), candidate pairs come from composite keys
-whose over-full values are dropped (:data:`BLOCK_MAX_RECORDS`), predictions stay in
+Scale: features are built per word (cached; the name keys of a long list in two
+processes), candidate pairs come from composite keys whose over-full values are dropped
+(:data:`BLOCK_MAX_RECORDS`, :data:`BLOCK_PAIR_BUDGET`), predictions stay in
 DuckDB (two threads, a memory ceiling) and come back as numpy columns; a
 :class:`ScoredPair` with its explanation is built only when ``pairs`` is read.
 
