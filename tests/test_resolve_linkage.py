@@ -343,21 +343,24 @@ def test_long_lists_build_name_keys_in_two_processes(monkeypatch):
     assert linkage._all_name_keys(names) == [name_keys(name) for name in names]
 
 
-def test_links_through_others_do_not_join_contradicting_records():
-    """A chain a-b-c where a and c contradict each other: the stronger link stays, the
-    weaker one is left out; a cluster without contradictions is left as it was."""
+def test_clusters_are_regrouped_by_average_linkage():
+    """A chain 0-1-2 whose ends weigh against each other more than the links between them
+    weigh for: the stronger link stays, the weaker is left out. A chain 3-4-5 whose ends are
+    merely unlinked (weight 0, as names alone that differ are) stays whole, and a
+    contradicting pair is never joined however strong the links through others."""
     import numpy as np
 
-    from tawthiq.resolve.linkage import split_contradictions
+    from tawthiq.resolve.linkage import regroup_clusters
 
-    # records 0-1-2 in one cluster (0-1 strong, 1-2 weaker), 3-4-5 in another
-    cluster = np.array([0, 0, 0, 3, 3, 3])
-    left, right = np.array([0, 1, 3, 4]), np.array([1, 2, 4, 5])
-    weight = np.array([12.0, 5.0, 8.0, 8.0])
-    split = split_contradictions(cluster, left, right, weight, 3.0, np.array([0]), np.array([2]))
-    assert split.tolist() == [0, 0, 2, 3, 3, 3]
-    assert split_contradictions(cluster, left, right, weight, 3.0, np.array([], int), np.array([], int)).tolist() \
-        == cluster.tolist()
+    cluster = np.array([0, 0, 0, 3, 3, 3, 6, 6, 6])
+    links = (np.array([0, 1, 3, 4, 6, 7]), np.array([1, 2, 4, 5, 7, 8]), np.array([12.0, 5.0, 8.0, 8.0, 9.0, 9.0]))
+    within = (np.array([0, 1, 0, 3, 4, 3, 6, 7, 6]), np.array([1, 2, 2, 4, 5, 5, 7, 8, 8]),
+              np.array([12.0, 5.0, -20.0, 8.0, 8.0, 0.0, 9.0, 9.0, 20.0]),
+              np.array([False] * 8 + [True]))
+    regrouped = regroup_clusters(cluster, *links, 3.0, *within)
+    assert regrouped.tolist() == [0, 0, 2, 3, 3, 3, 6, 6, 8]
+    no_pairs = (np.array([], int), np.array([], int), np.array([]), np.array([], bool))
+    assert regroup_clusters(cluster, *links, 3.0, *no_pairs).tolist() == cluster.tolist()
 
 
 def test_clusters_are_checked_for_contradicting_members(monkeypatch):
