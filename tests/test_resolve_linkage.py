@@ -449,3 +449,27 @@ def test_a_slip_in_the_family_or_given_name_still_shares_the_name():
     given = {x["comparison"]: x["level"] for x in result.explain("d", "e").contributions}["given_name"]
     assert given == "similar given name"
     assert result.clusters["a"] == result.clusters["b"] != result.clusters["c"]
+
+
+def test_a_kunya_only_name_links_to_its_family_by_the_family_names_rarity():
+    """"Abu Firas X" (invented) names no given name: its family name is all it can share
+    with "Issa Muaz X", and counts by its rarity. Candidates come from the kunya blocks,
+    which no other key would find without a birth year."""
+    from tawthiq.resolve.synthetic import generate
+
+    people = [{"id": "k", "name": "Abu Firas QUTAIFANI", "origin": "Homs", "rank": "major"},
+              {"id": "g", "name": "Issa Muaz Qutaifani", "origin": "Homs", "rank": "major"}]
+    result = link_records(generate(400, seed=3).records + people)
+    assert result.clusters["k"] == result.clusters["g"]
+    words = next(c for c in result.explain("k", "g").contributions if c["comparison"] == "name_words")
+    assert words["level"].startswith("a kunya and the same family name") and words["log2_weight"] > 3
+
+
+def test_kunya_blocks_drop_the_biggest_families_first(monkeypatch):
+    from tawthiq.resolve import linkage
+
+    kunya_family = ["a", None, "b", None, None, None]
+    family = ["a", "a", "b", "b", "b", "b"]
+    assert linkage._kunya_blocks(kunya_family, family) == ["a", None, "b", None, None, None]
+    monkeypatch.setattr(linkage, "KUNYA_PAIR_BUDGET", 3)  # a: 1 x 2 pairs, b: 1 x 4
+    assert linkage._kunya_blocks(kunya_family, family) == ["a", None, None, None, None, None]

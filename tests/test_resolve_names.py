@@ -203,6 +203,9 @@ def test_bracketed_kunya_is_among_the_words():
     alone = name_keys("Abu Sleiman Qarawi")
     assert set(alone.words) <= set(full.words)
     assert full.given == skeleton("Nadim") and full.family == skeleton("Qarawi")
+    # The kunya key is that of a kunya written in the name itself, not in brackets.
+    assert alone.kunya and not alone.given and alone.family == full.family
+    assert full.kunya == "" and name_keys("أبو سليمان قراوي").kunya == alone.kunya
 
 
 def test_two_words_with_one_skeleton_keep_their_own_vowels():

@@ -68,6 +68,9 @@ _PARENT_AND_CHILD = {
 }
 
 _JARO_WINKLER = {"duckdb": "jaro_winkler_similarity", "spark": "jaro_winkler"}
+# One name is a kunya and a family name only ("Abu Firas Mahjour"), the other has a given name.
+_KUNYA_AND_GIVEN = ("(kunya_family_l = family_key_r AND given_key_r IS NOT NULL) "
+                    "OR (kunya_family_r = family_key_l AND given_key_l IS NOT NULL)")
 
 
 def _full_name_jw(threshold: float) -> dict[str, str]:
@@ -146,9 +149,13 @@ def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int, bit
     about ``ways`` / 2**bits as often (the bits say how rare the words are; ``ways``, how
     many ways a name may hold another's words): so m and u are set from the list (see
     :meth:`_ListScale.band`), and the weight grows with the rarity of the shared words."""
+    return _bands(label, {"kind": "word_overlap", "share": share, "of": of, "ways": ways, "m": m,
+                          "bits_of": bits_of, "fraction": fraction})
+
+
+def _bands(label: str, common: dict[str, Any]) -> list[dict[str, Any]]:
+    """``common`` as one level per band of RARITY_BANDS, the last for the commonest names."""
     starts = [band for band, _ in RARITY_BANDS]
-    common = {"kind": "word_overlap", "share": share, "of": of, "ways": ways, "m": m, "bits_of": bits_of,
-              "fraction": fraction}
     levels = [{**common, "bits_over_n": start, "bits_under_n": upper, "label": f"{label}, {words}"}
               for (start, words), upper in zip(RARITY_BANDS, [None, *starts[:-1]])]
     levels.append({**common, "bits_under_n": starts[-1], "label": f"{label}, one of the commonest names"})
@@ -166,6 +173,13 @@ COMPARISONS: list[dict[str, Any]] = [
             {"kind": "null", "column": "name_tokens"},
             *_rarity_bands("same words", share=0.99, of="longer", m=0.4, ways=1),
             *_rarity_bands("all words of the shorter name", share=0.99, of="shorter", m=0.37, ways=4),
+            # "Abu Firas Mahjour" / "Issa Muaz Mahjour": the family name is all a kunya-only
+            # name can share with a given name. A pair of one person has this shape about as
+            # often as a random pair does (twice the share of kunya-only names, 0.03 in all):
+            # that share cancels, so u is m times the chance of sharing the family name
+            # ("ways" = m), and the weight is the family name's rarity.
+            *_bands("a kunya and the same family name", {"kind": "kunya_family", "m": 0.03, "ways": 0.03,
+                                                           "bits_of": "word"}),
             *_rarity_bands("most words", share=0.6, of="shorter", m=0.17, ways=16, fraction=0.8),
             *_rarity_bands("some word shared", share=0.01, of="shorter", m=0.04, ways=16, bits_of="word"),
             {"kind": "else", "label": "no word shared", "m": 0.03, "u": 0.77},
@@ -301,6 +315,9 @@ BLOCKING_KEYS: dict[str, tuple[str, ...]] = {
 }
 BLOCKING_RULES: list[dict[str, Any]] = [
     *({"columns": [key]} for key in BLOCKING_KEYS),
+    # A kunya-only name with every name of its family (at most KUNYA_PAIR_BUDGET pairs).
+    {"sql": "l.kunya_family = r.family_key"},
+    {"sql": "l.family_key = r.kunya_family"},
     {"columns": ["rare_word"], "explode": ["rare_word"]},
     {"columns": ["rare_loose"], "explode": ["rare_loose"]},
 ]
@@ -313,6 +330,7 @@ BLOCK_PAIR_BUDGET = 2_000_000  # candidate pairs per blocking key (reached from 
 # biggest blocks (Mohammed son of Ahmad) first.
 WEAK_BLOCKING_KEYS = frozenset({"block_given_father", "block_father_family", "block_family_year"})
 WEAK_KEY_PAIR_BUDGET = 400_000  # F1 0.9077 -> 0.9076, scoring 78 -> 42 s
+KUNYA_PAIR_BUDGET = 400_000
 RARE_WORD_MAX_RECORDS = 50
 # A smaller list affords bigger rare-word blocks: the cap grows to RARE_WORD_PAIR_BUDGET / N
 # records (110 on 4.5k names, where it found 10% more true pairs; 50 from 10k up).
@@ -574,6 +592,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "given_loose": loose_key(k.given) or None,
             "given_initial": k.given[:1] or None,
             "family_key": k.family or None,
+            "kunya_family": k.family if k.kunya and k.family and not k.given else None,
             "father_key": k.father or None,
             "father_loose": loose_key(k.father) or None,
             "father_phon": k.father_phonetic or None,
@@ -599,7 +618,23 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
         counts.pop(None, None)
         cap = _block_cap(counts, WEAK_KEY_PAIR_BUDGET if block in WEAK_BLOCKING_KEYS else BLOCK_PAIR_BUDGET)
         columns[block] = [v if v is not None and counts[v] <= cap else None for v in values]
+    columns["kunya_family"] = _kunya_blocks(columns["kunya_family"], columns["family_key"])
     return dict(columns)
+
+
+def _kunya_blocks(kunya_family: list, family: list) -> list:
+    """The kunya-only names' family keys, those of the biggest families dropped first
+    until their blocks (kunya-only names times the family's names) make at most
+    KUNYA_PAIR_BUDGET pairs."""
+    wanted = Counter(v for v in kunya_family if v is not None)
+    sizes = Counter(v for v in family if v in wanted)
+    pairs, kept = 0, set()
+    for value in sorted(wanted, key=lambda v: sizes[v]):
+        pairs += wanted[value] * sizes[value]
+        if pairs > KUNYA_PAIR_BUDGET:
+            break
+        kept.add(value)
+    return [v if v in kept else None for v in kunya_family]
 
 
 def _name_keys_of(names: list[str]) -> list:
@@ -798,6 +833,10 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb",
         level = cll.CustomLevel(sql, base_dialect_str=backend)
     elif kind == "word_overlap":
         level = cll.CustomLevel(_word_overlap_sql(spec, backend, log2_n), base_dialect_str=backend)
+    elif kind == "kunya_family":
+        bits = f"{_rarity_basis(log2_n) + spec['bits_over_n']:.3f}" if "bits_over_n" in spec else "-1e9"
+        level = cll.CustomLevel(f"({_KUNYA_AND_GIVEN}) AND {_same_vowels('family')} "
+                                f"AND least(family_bits_l, family_bits_r) >= {bits}", base_dialect_str=backend)
     elif kind == "within":
         level = cll.AbsoluteDifferenceLevel(column, spec["threshold"])
     elif kind == "else":
@@ -834,7 +873,10 @@ def _comparison(spec: dict[str, Any], with_priors: bool, backend: str, scale: _L
 
 def _blocking_rule(spec: dict[str, Any]):
     from splink import block_on
+    from splink.blocking_rule_library import CustomRule
 
+    if "sql" in spec:
+        return CustomRule(spec["sql"])
     return block_on(*spec["columns"], arrays_to_explode=spec.get("explode"))
 
 

@@ -291,6 +291,7 @@ class NameKeys:
     father_phonetic: str
     family: str
     family_phonetic: str
+    kunya: str = ""  # a kunya written in the name itself ("Abu Khaled ..."), not in brackets
     joined: tuple[str, ...] = ()  # keys of 2-3 consecutive written words run together
     rare_tokens: tuple[str, ...] = ()  # filled by the linker from token frequencies
 
@@ -540,5 +541,6 @@ def name_keys(name: str) -> NameKeys:
         father_phonetic=parsed.father.phon if parsed.father else "",
         family=parsed.family.key if parsed.family else "",
         family_phonetic=parsed.family.phon if parsed.family else "",
+        kunya=parsed.kunya.key if parsed.kunya else "",
         joined=joined_keys(name),
     )
