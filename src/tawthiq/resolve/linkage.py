@@ -358,16 +358,16 @@ AVERAGE_LINK_WEIGHT = 0.0
 # against the pair; on names alone the density rule guards against chains. (Measured: real
 # spellings B3 0.837 -> 0.842, synthetic 100k F1 0.899 -> 0.904.)
 NAME_COMPARISONS = frozenset({"name_words", "given_name", "family_name", "full_name_similarity"})
+# The comparisons that differ between a person's aliases and loose spellings: the name's own
+# and the father's name. (In the average of regroup_clusters, counting a different father's
+# name as evidence split real-spelling clusters of one person: B3 0.851 -> 0.850.)
+ALIAS_COMPARISONS = NAME_COMPARISONS | {"father_name"}
 # Brothers: given names unlike each other (at the "different given name" level, and far
 # apart even as phonetic keys: not a typo of one name) with the same or a similar father's
 # name are sons of one father, whatever else they share; such a pair in one cluster is a
 # contradiction too. Lists of defectors and detainees often name brothers together.
 # (Measured within clusters: on real spellings 198 pairs of different persons and 1 of the
 # same person; on synthetic 100k, which has no brothers, 3 and 13.)
-# The comparisons that differ between a person's aliases and loose spellings: the name's own
-# and the father's name. (In the average of regroup_clusters, counting a different father's
-# name as evidence split real-spelling clusters of one person: B3 0.851 -> 0.850.)
-ALIAS_COMPARISONS = NAME_COMPARISONS | {"father_name"}
 SIBLINGS = {"differ": ("given_name", ("different given name",)),
             "agree": ("father_name", ("same father's name", "same consonants in the father's name",
                                       "similar father's name", "close spelling of the father's name")),
@@ -834,9 +834,10 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb",
     elif kind == "word_overlap":
         level = cll.CustomLevel(_word_overlap_sql(spec, backend, log2_n), base_dialect_str=backend)
     elif kind == "kunya_family":
-        bits = f"{_rarity_basis(log2_n) + spec['bits_over_n']:.3f}" if "bits_over_n" in spec else "-1e9"
-        level = cll.CustomLevel(f"({_KUNYA_AND_GIVEN}) AND {_same_vowels('family')} "
-                                f"AND least(family_bits_l, family_bits_r) >= {bits}", base_dialect_str=backend)
+        tests = [f"({_KUNYA_AND_GIVEN})", _same_vowels("family")]
+        if "bits_over_n" in spec:  # the last band, the commonest names, has no lower bound
+            tests.append(f"least(family_bits_l, family_bits_r) >= {_rarity_basis(log2_n) + spec['bits_over_n']:.3f}")
+        level = cll.CustomLevel(" AND ".join(tests), base_dialect_str=backend)
     elif kind == "within":
         level = cll.AbsoluteDifferenceLevel(column, spec["threshold"])
     elif kind == "else":
@@ -1124,9 +1125,9 @@ def _pairs_within_clusters(linker, db_api, backend: str, register_with, cluster,
     current prior, the re-estimated one): a cluster joins records through links, and two of
     its members may never have been compared (blocking) or scored far below the kept pairs
     (a namesake linked to one copy of a person, born ten years before another). Returns
-    left, right, match weight and whether the pair contradicts: a weight below
-    CONTRADICTION_WEIGHT with the fields other than the name (NAME_COMPARISONS) against it,
-    or two brothers (SIBLINGS)."""
+    left, right, the weight to average (0 for a pair that only ALIAS_COMPARISONS weigh
+    against) and whether the pair contradicts: a weight below CONTRADICTION_WEIGHT with the
+    fields other than the name (NAME_COMPARISONS) against it, or two brothers (SIBLINGS)."""
     import numpy as np
     from splink import block_on
 
