@@ -128,11 +128,17 @@ def test_larger_lists_estimate_u_from_the_data():
     trained = link_records(records)
     declared = link_records(records, train=False)
     assert trained.trained and not declared.trained
-    pair = next(p for p in declared.pairs)
-    weights = {c["comparison"]: c["log2_weight"] for c in trained.explain(pair.left_id, pair.right_id).contributions}
-    priors = {c["comparison"]: c["log2_weight"] for c in pair.contributions}
     # Levels whose u is declared (rarity bands, name order) keep it; the others are estimated.
-    assert any(weights[name] != pytest.approx(priors[name]) for name in priors if name != "prior")
+    # Which pairs come first is up to DuckDB's threads, and a pair may meet only declared
+    # levels, so every pair is looked at.
+    def estimated(pair):
+        weights = {c["comparison"]: c["log2_weight"] for c in trained.explain(pair.left_id, pair.right_id).contributions}
+        return any(
+            c["comparison"] != "prior" and weights[c["comparison"]] != pytest.approx(c["log2_weight"])
+            for c in pair.contributions
+        )
+
+    assert any(estimated(pair) for pair in declared.pairs)
 
 
 def test_pairs_floor_keeps_lower_pairs_without_changing_clusters():
