@@ -123,6 +123,18 @@ def test_list_order_family_first():
     assert (caps_first.given, caps_first.family) == (skeleton("Walid"), skeleton("Qassab"))
 
 
+def test_a_kunya_naming_an_abd_compound_is_one_kunya():
+    """"Abu Abd al-Rahman" is the father of Abd al-Rahman, however the compound is written;
+    it is not a given name "Abu" with a father's name "Abd al-Rahman"."""
+    spellings = ["Abu Abd al-Rahman al-Hemad", "Abu Abdul Rahman Hemad", "Abu Abdurrahman al-Hemad",
+                 "أبو عبد الرحمن الحمد", "أبو عبدالرحمن الحمد"]
+    keys = [name_keys(s) for s in spellings]
+    assert {k.kunya for k in keys} == {"b" + name_keys("Abd al-Rahman").given}
+    assert all(not k.given and not k.father and k.family == skeleton("Hemad") for k in keys)
+    bracketed = name_keys("محمد طارق الحمد (أبو عبد الرحمن)")
+    assert keys[0].kunya in bracketed.words and "b" not in bracketed.words
+
+
 def test_trailing_kunya_is_the_family_name():
     keys = name_keys("Faisal Nabil Abu Issa")
     assert keys.given == skeleton("Faisal") and keys.family.startswith("b")

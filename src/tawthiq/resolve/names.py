@@ -356,6 +356,38 @@ def _unit(text: str, kind: str = "name", *, article: bool = False, caps: bool = 
                     article=article, caps=caps)
 
 
+def _skip_articles(tokens: list[tuple[str, bool]], j: int) -> int:
+    """The index of the first word from j on that is not an article (the last word is kept)."""
+    while j < len(tokens) - 1 and tokens[j][0] in ARTICLES:
+        j += 1
+    return j
+
+
+def _kunya_marker(tok: str) -> str:
+    return "b" if tok.startswith(("a", "b")) else "m"
+
+
+def _abd_compound(tokens: list[tuple[str, bool]], i: int) -> tuple[NameUnit, int] | None:
+    """The 'Abd X' name starting at word i, spaced ('abd al rahman', 'abdul rahman') or
+    glued ('abdurrahman'), and the index after it; None if there is none."""
+    tok, caps = tokens[i]
+    if tok in ABD and i + 1 < len(tokens):
+        j = _skip_articles(tokens, i + 1)
+        nxt, nxt_caps = tokens[j]
+        if nxt in PATRONYMIC or nxt in KUNYA or nxt in ABD:
+            return None
+        glue = "".join(t for t, _ in tokens[i + 1:j])
+        tail = tok[3:] if tok.startswith("abd") else ""  # abdul -> ul; abid -> ""
+        rest = _abd_remainder(tail + glue + nxt)
+        return NameUnit(text=f"{tok} {nxt}", key="bd" + skeleton(rest), phon="abd" + phonetic(rest),
+                        kind="abd", caps=caps and nxt_caps), j + 1
+    if tok.startswith("abd") and len(tok) >= 6 and tok not in ABD:
+        rest = _abd_remainder(tok[3:])
+        return NameUnit(text=tok, key="bd" + skeleton(rest), phon="abd" + phonetic(rest),
+                        kind="abd", caps=caps), i + 1
+    return None
+
+
 def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
     units: list[NameUnit] = []
     particles: list[str] = []
@@ -395,42 +427,35 @@ def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
             article_pending = False
             i += 1
             continue
-        if (tok in ABD or tok in KUNYA) and has_next:
-            # Compound: skip articles, take the next name word.
-            j = i + 1
-            glue = ""
-            while j < len(tokens) - 1 and tokens[j][0] in ARTICLES:
-                glue += tokens[j][0]
-                j += 1
+        abd = _abd_compound(tokens, i)
+        if abd is None and tok in KUNYA and i + 1 < len(tokens):
+            # "Abu Abd al-Rahman": the kunya names a son whose name is itself a compound.
+            son = _abd_compound(tokens, i + 1)
+            if son is not None:
+                unit, after = son
+                marker = _kunya_marker(tok)
+                abd = (NameUnit(text=f"{tok} {unit.text}", key=marker + unit.key,
+                                phon=("abu" if marker == "b" else "um") + unit.phon,
+                                kind="kunya", caps=caps and unit.caps), after)
+        if abd is None and tok in KUNYA and has_next:
+            j = _skip_articles(tokens, i + 1)
             nxt, nxt_caps = tokens[j]
             if nxt not in PATRONYMIC and nxt not in KUNYA and nxt not in ABD:
-                if tok in ABD:
-                    tail = tok[3:] if tok.startswith("abd") else ""  # abdul -> ul; abid -> ""
-                    rest = _abd_remainder(tail + glue + nxt)
-                    units.append(NameUnit(text=f"{tok} {nxt}", key="bd" + skeleton(rest),
-                                          phon="abd" + phonetic(rest), kind="abd",
-                                          caps=caps and nxt_caps))
-                else:
-                    name_part, _ = _strip_glued_article(nxt)
-                    marker = "b" if tok.startswith(("a", "b")) else "m"
-                    units.append(NameUnit(text=f"{tok} {nxt}", key=marker + skeleton(name_part),
-                                          phon=("abu" if marker == "b" else "um") + phonetic(name_part),
-                                          kind="kunya", caps=caps and nxt_caps))
-                article_pending = False
-                i = j + 1
-                continue
+                name_part, _ = _strip_glued_article(nxt)
+                marker = _kunya_marker(tok)
+                abd = (NameUnit(text=f"{tok} {nxt}", key=marker + skeleton(name_part),
+                                phon=("abu" if marker == "b" else "um") + phonetic(name_part),
+                                kind="kunya", caps=caps and nxt_caps), j + 1)
+        if abd is not None:
+            unit, i = abd
+            units.append(unit)
+            article_pending = False
+            continue
         glued_din = GLUED_DIN.match(tok)
         if glued_din:
             first = _unit(glued_din.group(1), caps=caps)
             units.append(NameUnit(text=tok, key=first.key + "dn", phon=first.phon + "din", kind="din",
                                   article=article_pending, caps=caps))
-            article_pending = False
-            i += 1
-            continue
-        if tok.startswith("abd") and len(tok) >= 6 and tok not in ABD:
-            rest = _abd_remainder(tok[3:])
-            units.append(NameUnit(text=tok, key="bd" + skeleton(rest), phon="abd" + phonetic(rest),
-                                  kind="abd", caps=caps))
             article_pending = False
             i += 1
             continue
