@@ -121,6 +121,25 @@ def test_reordered_names_and_loose_spellings_link():
     assert levels["given_name"] == "same given name" and levels["family_name"] == "same family name"
 
 
+def test_a_son_named_after_his_father_is_not_a_reordered_name():
+    """Fictional names. "Hasan Hasan Hamawi" and "Hasan Bilal Hamawi": the first's father's
+    name is the second's given name, which the given names already account for, so the
+    fathers differ; when the given names differ the father's name found elsewhere is still
+    read as another order of the words."""
+    people = [
+        {"id": "a", "name": "Hasan Hasan al-Hamawi"},
+        {"id": "b", "name": "Hasan Bilal al-Hamawi"},
+        {"id": "c", "name": "Bilal Hasan al-Hamawi"},
+    ]
+    result = link_records(people)
+
+    def father(left, right):
+        return next(x["level"] for x in result.explain(left, right).contributions if x["comparison"] == "father_name")
+
+    assert father("a", "b") == "different father's name"
+    assert father("b", "c") == "father's name elsewhere in the other name"
+
+
 def test_larger_lists_estimate_u_from_the_data():
     from tawthiq.resolve.synthetic import generate
 

@@ -59,6 +59,14 @@ _ELSEWHERE = {
     "duckdb": "list_contains(name_tokens_r, {key}_l) OR list_contains(name_tokens_l, {key}_r)",
     "spark": "array_contains(name_tokens_r, {key}_l) OR array_contains(name_tokens_l, {key}_r)",
 }
+# A father's name found elsewhere is a reordered name, unless where it is found is the given
+# name, both given names agree, and it is named after its father ("Hasan Hasan Hamawi" /
+# "Hasan Bilal Hamawi"): that is another father.
+_FATHER_ELSEWHERE = {
+    backend: f"({sql.format(key='father_key')}) AND NOT coalesce(given_key_l = given_key_r AND "
+             "(father_key_l = given_key_l OR father_key_r = given_key_r), false)"
+    for backend, sql in _ELSEWHERE.items()
+}
 # One's given name is the other's father's name and the other's given name is not in the
 # first: a parent and child ("Saad Sabawi Ibrahim" / "Sabawi Ibrahim"), not another order.
 _PARENT_AND_CHILD = {
@@ -211,7 +219,7 @@ COMPARISONS: list[dict[str, Any]] = [
             # A slip of the pen (Mahmoud / Mamoud): not another father.
             {"kind": "jaro_winkler", "column": "father_phon", "threshold": CLOSE_SPELLING,
              "label": "close spelling of the father's name", "m": 0.015, "u": 0.005},
-            {"kind": "sql", "sql": {b: sql.format(key="father_key") for b, sql in _ELSEWHERE.items()},
+            {"kind": "sql", "sql": _FATHER_ELSEWHERE,
              "label": "father's name elsewhere in the other name", "m": 0.05, "u": 0.05},
             {"kind": "else", "label": "different father's name", "m": 0.03, "u": 0.93},
         ],
