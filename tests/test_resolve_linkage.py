@@ -140,6 +140,25 @@ def test_a_son_named_after_his_father_is_not_a_reordered_name():
     assert father("b", "c") == "father's name elsewhere in the other name"
 
 
+def test_family_names_one_letter_apart_are_a_level_of_their_own():
+    """Fictional names: a slip of one consonant (داقوق / ناقوق) or two swapped (al-Homsi /
+    المحصي) is told from another family name."""
+    people = [
+        {"id": "a", "name": "زيد حسن داقوق"},
+        {"id": "b", "name": "زيد حسن ناقوق"},
+        {"id": "c", "name": "Ali Amer al-Homsi"},
+        {"id": "d", "name": "علي عامر المحصي"},
+        {"id": "e", "name": "Zeid Hasan Sabbagh"},
+    ]
+    result = link_records(people)
+
+    def family(left, right):
+        return next(x["level"] for x in result.explain(left, right).contributions if x["comparison"] == "family_name")
+
+    assert family("a", "b") == family("c", "d") == "family name one letter apart"
+    assert family("a", "e") == "different family name"
+
+
 def test_larger_lists_estimate_u_from_the_data():
     from tawthiq.resolve.synthetic import generate
 
