@@ -328,7 +328,7 @@ def test_band_weights_follow_the_rarity_of_the_shared_words():
     be sampled and came out above the next); a band no name reaches keeps a finite weight."""
     import numpy as np
 
-    from tawthiq.resolve.linkage import COMPARISONS, FULL_NAME_BANDS, _ListScale, _level
+    from tawthiq.resolve.linkage import COMPARISONS, RARITY_BANDS, _ListScale, _level
 
     rng = np.random.default_rng(1)
     name_bits = np.sort(rng.uniform(4, 22, 5000))
@@ -340,7 +340,7 @@ def test_band_weights_follow_the_rarity_of_the_shared_words():
         level = _level(spec, True, "duckdb", scale)
         return math.log2(level.m_probability / level.u_probability)
 
-    same = [weight(f"same words, {words}") for _, words in FULL_NAME_BANDS]
+    same = [weight(f"same words, {words}") for _, words in RARITY_BANDS]
     same.append(weight("same words, one of the commonest names"))
     assert all(a > b for a, b in zip(same, same[1:]))
     # single words never carry 4 bits over log2 N: a band no word reaches stays finite

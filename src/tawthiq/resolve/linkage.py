@@ -156,15 +156,10 @@ def _name_part(part: str, *, m_same: float, u_same: float, m_loose: float, m_oth
 # expected once among N records by chance), with how they are described to a reviewer.
 RARITY_BANDS = ((4, "a rare name"), (2, "an uncommon name"), (0, "a less common name"),
                 (-2, "a fairly common name"), (-4, "a common name"), (-6, "a very common name"))
-# Names that agree in all or most of their words are told apart further down, where most
-# pairs of common names fall: one band for all of them weighed "Muhammad Hamedi" like
-# "Muhammad Ali" (synthetic 100k F1 0.926 -> 0.927; in every group of levels, 0.928 but
-# each level costs every pair that falls below it a pass over the words).
-FULL_NAME_BANDS = (*RARITY_BANDS, (-8, "an extremely common name"), (-10, "among the commonest names"))
 
 
 def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int, bits_of: str = "name",
-                  fraction: float = 1.0, bands: tuple = RARITY_BANDS) -> list[dict[str, Any]]:
+                  fraction: float = 1.0) -> list[dict[str, Any]]:
     """Levels of one kind of word overlap (``share`` of the shorter or longer name's
     information), one per band of the shared words' rarity, the last for the commonest
     names. A pair of the same person lands in a band as often as a record's name does (or
@@ -173,15 +168,14 @@ def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int, bit
     many ways a name may hold another's words): so m and u are set from the list (see
     :meth:`_ListScale.band`), and the weight grows with the rarity of the shared words."""
     return _bands(label, {"kind": "word_overlap", "share": share, "of": of, "ways": ways, "m": m,
-                          "bits_of": bits_of, "fraction": fraction}, bands)
+                          "bits_of": bits_of, "fraction": fraction})
 
 
-def _bands(label: str, common: dict[str, Any], bands: tuple = RARITY_BANDS) -> list[dict[str, Any]]:
-    """``common`` as one level per band, the last for the commonest names."""
-    starts = [band for band, _ in bands]
-    common = {**common, "levels_of_kind": len(bands) + 1}
+def _bands(label: str, common: dict[str, Any]) -> list[dict[str, Any]]:
+    """``common`` as one level per band of RARITY_BANDS, the last for the commonest names."""
+    starts = [band for band, _ in RARITY_BANDS]
     levels = [{**common, "bits_over_n": start, "bits_under_n": upper, "label": f"{label}, {words}"}
-              for (start, words), upper in zip(bands, [None, *starts[:-1]])]
+              for (start, words), upper in zip(RARITY_BANDS, [None, *starts[:-1]])]
     levels.append({**common, "bits_under_n": starts[-1], "label": f"{label}, one of the commonest names"})
     return levels
 
@@ -195,9 +189,8 @@ COMPARISONS: list[dict[str, Any]] = [
         "description": "the words of the whole name, in any order, weighed by their rarity",
         "levels": [
             {"kind": "null", "column": "name_tokens"},
-            *_rarity_bands("same words", share=0.99, of="longer", m=0.4, ways=1, bands=FULL_NAME_BANDS),
-            *_rarity_bands("all words of the shorter name", share=0.99, of="shorter", m=0.37, ways=4,
-                           bands=FULL_NAME_BANDS),
+            *_rarity_bands("same words", share=0.99, of="longer", m=0.4, ways=1),
+            *_rarity_bands("all words of the shorter name", share=0.99, of="shorter", m=0.37, ways=4),
             # "Abu Firas Mahjour" / "Issa Muaz Mahjour": the family name is all a kunya-only
             # name can share with a given name. A pair of one person has this shape about as
             # often as a random pair does (twice the share of kunya-only names, 0.03 in all):
@@ -205,8 +198,7 @@ COMPARISONS: list[dict[str, Any]] = [
             # ("ways" = m), and the weight is the family name's rarity.
             *_bands("a kunya and the same family name", {"kind": "kunya_family", "m": 0.03, "ways": 0.03,
                                                            "bits_of": "word"}),
-            *_rarity_bands("most words", share=0.6, of="shorter", m=0.17, ways=16, fraction=0.8,
-                           bands=FULL_NAME_BANDS),
+            *_rarity_bands("most words", share=0.6, of="shorter", m=0.17, ways=16, fraction=0.8),
             *_rarity_bands("some word shared", share=0.01, of="shorter", m=0.04, ways=16, bits_of="word"),
             {"kind": "else", "label": "no word shared", "m": 0.03, "u": 0.77},
         ],
@@ -785,18 +777,16 @@ class _ListScale:
     def basis(self) -> float:
         return _rarity_basis(self.log2_n)
 
-    def band(self, low: float, high: float, *, levels: int, of: str = "name",
-             fraction: float = 1.0) -> tuple[float, float]:
+    def band(self, low: float, high: float, *, of: str = "name", fraction: float = 1.0) -> tuple[float, float]:
         """(share, chance) of a band of shared information [low, high) bits: the share of the
         records (or of the words, ``of="word"``) whose ``fraction`` of information falls in
         it, at least 1e-4 so that every band keeps a weight, and the mean chance 2**-bits
-        that a random record shares that much with them (0 outside the band). Without the
-        list's figures, each of the ``levels`` bands of its kind has an even share."""
+        that a random record shares that much with them (0 outside the band)."""
         import numpy as np
 
         values = self.word_bits if of == "word" else self.name_bits
         if values is None or not len(values):
-            return 1.0 / levels, 2.0 ** -max(low, 0.0)
+            return 1.0 / (len(RARITY_BANDS) + 1), 2.0 ** -max(low, 0.0)
         scaled = np.asarray(values) * fraction
         inside = scaled[(scaled >= low) & (scaled < high)]
         if not len(inside):  # no name of the list is there: as if one were, at its edge
@@ -877,8 +867,7 @@ def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb",
     if "ways" in spec:  # a band of name rarity (see _rarity_bands)
         low, high = (scale.basis + spec[b] if spec.get(b) is not None else bound
                      for b, bound in (("bits_over_n", -math.inf), ("bits_under_n", math.inf)))
-        share, chance = scale.band(low, high, of=spec.get("bits_of", "name"), fraction=spec.get("fraction", 1.0),
-                                   levels=spec["levels_of_kind"])
+        share, chance = scale.band(low, high, of=spec.get("bits_of", "name"), fraction=spec.get("fraction", 1.0))
         m *= share
         # Sharing B bits of name information happens to a random pair about once in 2**B
         # (that is what the bits measure): u is known, and too small to sample at 1M.
