@@ -179,6 +179,26 @@ def test_larger_lists_estimate_u_from_the_data():
     assert any(estimated(pair) for pair in declared.pairs)
 
 
+def test_a_list_teaches_how_often_one_persons_records_disagree_on_a_field(monkeypatch):
+    """m of the fields other than the name comes from the pairs the names make sure of: the
+    synthetic records of one person never disagree on the event year, so another event year
+    counts more against a pair than the declared m (made for sources that do) would have it."""
+    from tawthiq.resolve import linkage
+    from tawthiq.resolve.synthetic import generate
+
+    records = generate(1000, seed=5).records
+    probe = next((a["id"], b["id"]) for a in records for b in records
+                 if a["event_dates"] and b["event_dates"] and a["event_dates"][0][:4] != b["event_dates"][0][:4])
+
+    def event_year_weight():
+        contributions = link_records(records).explain(*probe).contributions
+        return next(c["log2_weight"] for c in contributions if c["comparison"] == "event_years")
+
+    learned = event_year_weight()
+    monkeypatch.setattr(linkage, "FIELD_M_ITERATIONS", 0)
+    assert learned < event_year_weight() - 1
+
+
 def test_pairs_floor_keeps_lower_pairs_without_changing_clusters():
     from tawthiq.resolve.synthetic import generate
 
