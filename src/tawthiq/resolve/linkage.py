@@ -1034,29 +1034,32 @@ def _estimate_field_m(linker, scored: dict[str, Any], comparisons: list[dict]) -
     if not named.any():
         return
     settings = {c.output_column_name: c for c in linker._settings_obj.comparisons}
-    fields = []
+    fields = []  # (comparison, [(level, its pairs, its named pairs, declared m)])
     for spec in comparisons:
         name = spec["name"]
         if name not in ALIAS_COMPARISONS and name in settings and f"gamma_{name}" in scored:
-            levels = [lv for lv in settings[name].comparison_levels if not lv.is_null_level]
             gamma = scored[f"gamma_{name}"].astype(np.int64)
-            masks = [(lv, gamma == lv.comparison_vector_value) for lv in levels]
-            fields.append((name, [(lv, mask, lv.m_probability, mask[named]) for lv, mask in masks]))
+            levels = []
+            for level in settings[name].comparison_levels:
+                if not level.is_null_level:
+                    pairs = gamma == level.comparison_vector_value
+                    levels.append((level, pairs, pairs[named], level.m_probability))
+            fields.append((name, levels))
     declared = weight.copy()
     for _ in range(FIELD_M_ITERATIONS):
         posterior = 1.0 / (1.0 + np.exp2(-weight[named]))
         change = np.zeros(len(weight))
-        for name, levels in fields:
-            seen = sum(float(posterior[mask].sum()) for _, _, _, mask in levels)
-            for lv, mask, m_declared, named_mask in levels:
-                m = (float(posterior[named_mask].sum()) + FIELD_M_PRIOR_PAIRS * m_declared) / (seen + FIELD_M_PRIOR_PAIRS)
-                change[mask] += math.log2(m / m_declared)
-                lv.m_probability = m
+        for _, levels in fields:
+            observed = sum(float(posterior[named_pairs].sum()) for _, _, named_pairs, _ in levels)
+            for level, pairs, named_pairs, m_declared in levels:
+                level.m_probability = ((float(posterior[named_pairs].sum()) + FIELD_M_PRIOR_PAIRS * m_declared)
+                                       / (observed + FIELD_M_PRIOR_PAIRS))
+                change[pairs] += math.log2(level.m_probability / m_declared)
         weight = declared + change
-    for name, levels in fields:
+    for name, levels in fields:  # each comparison's own weight, for the explanations
         column = scored[f"mw_{name}"].astype(np.float64)
-        for lv, mask, m_declared, _ in levels:
-            column[mask] += math.log2(lv.m_probability / m_declared)
+        for level, pairs, _, m_declared in levels:
+            column[pairs] += math.log2(level.m_probability / m_declared)
         scored[f"mw_{name}"] = column
     scored["match_weight"] = weight
 
