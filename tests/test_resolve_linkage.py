@@ -192,7 +192,7 @@ def test_a_list_teaches_how_often_one_persons_records_disagree_on_a_field(monkey
 
     def event_year_weight():
         contributions = link_records(records).explain(*probe).contributions
-        return next(c["log2_weight"] for c in contributions if c["comparison"] == "event_years")
+        return next(c["log2_weight"] for c in contributions if c["comparison"] == "event_dates")
 
     learned = event_year_weight()
     monkeypatch.setattr(linkage, "FIELD_M_ITERATIONS", 0)
@@ -251,43 +251,69 @@ def test_parent_and_child_names_count_against_a_match():
 
 
 def test_origins_compare_by_governorate():
-    """A town and its governorate agree; two governorates disagree (gazetteer places)."""
+    """A town and its governorate agree; two towns of one governorate, or two governorates,
+    disagree (gazetteer places)."""
     people = [
         {"id": "hama", "name": "Ziad Nabil Qassab", "origin": "Hama"},
         {"id": "masyaf", "name": "Ziad Nabil Qassab", "origin": "Misyaf"},
+        {"id": "kafr zita", "name": "Ziad Nabil Qassab", "origin": "Kafrzita"},
         {"id": "daraa", "name": "Ziad Nabil Qassab", "origin": "Daraa"},
     ]
     result = link_records(people)
-    levels = {other: {c["comparison"]: c["level"] for c in result.explain("hama", other).contributions}
-              for other in ("masyaf", "daraa")}
-    assert levels["masyaf"]["origin"] == "same governorate"
-    assert levels["daraa"]["origin"] == "another governorate"
-    weight = {other: result.explain("hama", other).match_weight for other in ("masyaf", "daraa")}
-    assert weight["masyaf"] > weight["daraa"]
+
+    def origin(a, b):
+        return next(c for c in result.explain(a, b).contributions if c["comparison"] == "origin")
+
+    assert origin("hama", "masyaf")["level"] == "same governorate"
+    assert origin("masyaf", "kafr zita")["level"] == "another place in the same governorate"
+    assert origin("hama", "daraa")["level"] == "another governorate"
+    assert origin("hama", "masyaf")["log2_weight"] > 0 > origin("masyaf", "kafr zita")["log2_weight"]
+    assert origin("hama", "masyaf")["log2_weight"] > origin("hama", "daraa")["log2_weight"]
+
+
+def test_event_dates_compare_as_far_as_both_write_them():
+    """The same day counts for a pair more than the same month, the same month more than
+    the same year; two days of one month, or two months of one year, count against it."""
+    dates = {"day": ["2012-06-14"], "same day": ["2012-06-14", "2015"], "other day": ["2012-06-20"],
+             "month": ["2012-06"], "other month": ["2012-03"], "year": ["2012"], "other year": ["2014-06-14"]}
+    people = [{"id": key, "name": "Ziad Nabil Qassab", "event_dates": value} for key, value in dates.items()]
+    result = link_records(people)
+
+    def event(other):
+        found = next(c for c in result.explain("day", other).contributions if c["comparison"] == "event_dates")
+        return found["level"], found["log2_weight"]
+
+    assert [event(other)[0] for other in ("same day", "other day", "month", "other month", "year", "other year")] == [
+        "an event on the same day", "an event in the same month, on another day", "an event in the same month",
+        "an event year in common, in other months", "an event year in common", "no event year in common"]
+    assert event("same day")[1] > event("month")[1] > event("year")[1] > 0
+    assert event("other day")[1] < 0 and event("other month")[1] < 0 and event("other year")[1] < 0
+    assert next(c for c in result.explain("month", "other month").contributions
+                if c["comparison"] == "event_dates")["level"] == "an event year in common, in other months"
 
 
 def test_origins_in_arabic_script_and_unlisted_spellings_are_compared():
     """An origin in Arabic script has a key (it used to be blank, so all matched), and a
     spelling the gazetteer does not list is placed by its consonants."""
-    from tawthiq.resolve.linkage import _origin_key, _origin_region
+    from tawthiq.resolve.linkage import _origin, _origin_key
 
     assert _origin_key("ريف دمشق") == _origin_key("Rif Dimashk") != _origin_key("خان ارنبة")
     assert _origin_key("دير الزور") == _origin_key("Deir al-Zoour")
-    assert _origin_region("Dimashk") == _origin_region("Damascus") != _origin_region("Deir al-Zoour")
-    assert _origin_region("Dmashq") == _origin_region("Damascus")
-    assert _origin_region("Nowhere Special") is None
+    assert _origin("Dimashk")[0] == _origin("Damascus")[0] != _origin("Deir al-Zoour")[0]
+    assert _origin("Dmashq")[0] == _origin("Damascus")[0]
+    assert _origin("Nowhere Special")[0] is None
 
 
 def test_an_unlisted_spelling_takes_the_place_whose_vowels_it_shares():
     """Spellings with one skeleton are told apart by their vowels: Hema is Hama (not
     Hmeimim, also "hm"), and Arabic script finds the listed place it spells."""
-    from tawthiq.resolve.linkage import _origin_region
+    from tawthiq.resolve.linkage import _origin
 
-    assert _origin_region("Hema") == _origin_region("Hama") == "Hama"
-    assert _origin_region("الميادين") == _origin_region("al-Mayadeen") == "Deir ez-Zor"
-    assert _origin_region("Qaboun") == "Damascus" and _origin_region("Kobane") == "Aleppo"
+    assert _origin("Hema")[0] == _origin("Hama")[0] == "Hama"
+    assert _origin("الميادين")[0] == _origin("al-Mayadeen")[0] == "Deir ez-Zor"
+    assert _origin("Qaboun")[0] == "Damascus" and _origin("Kobane")[0] == "Aleppo"
     # a listed place within a longer phrase is still found
-    assert _origin_region("a village near Daraa") == "Daraa"
+    assert _origin("a village near Daraa")[0] == "Daraa"
 
 
 def test_a_rare_block_value_is_capped_on_the_records_that_carry_it(monkeypatch):

@@ -281,8 +281,11 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "origin_key"},
             {"kind": "exact", "column": "origin_key", "label": "same origin", "m": 0.6, "u": 0.1},
+            # Two towns of one governorate (Rastan / Talbiseh) are two places, not one.
+            {"kind": "sql", "sql": "origin_region_l = origin_region_r AND origin_place_l <> origin_place_r",
+             "label": "another place in the same governorate", "m": 0.01, "u": 0.03},
             # A town and its governorate, or two spellings the gazetteer knows, agree.
-            {"kind": "exact", "column": "origin_region", "label": "same governorate", "m": 0.35, "u": 0.05},
+            {"kind": "exact", "column": "origin_region", "label": "same governorate", "m": 0.34, "u": 0.05},
             {"kind": "sql", "sql": "origin_region_l <> origin_region_r", "label": "another governorate",
              "m": 0.02, "u": 0.8},
             {"kind": "else", "label": "different origin (a place not known to the gazetteer)", "m": 0.03,
@@ -300,13 +303,23 @@ COMPARISONS: list[dict[str, Any]] = [
         ],
     },
     {
-        "name": "event_years",
-        "description": "years of events the person took part in",
+        "name": "event_dates",
+        "description": "dates of events the person took part in, compared as far as both write "
+                       "them (a year, a month, a day)",
         "levels": [
             {"kind": "null", "column": "event_years"},
+            {"kind": "intersect", "column": "event_days", "min": 1, "label": "an event on the same day",
+             "m": 0.3, "u": 0.002},
+            # Both write a day of that month, and no day is the same: another event, or a slip.
+            {"kind": "intersect", "column": "event_day_months", "min": 1,
+             "label": "an event in the same month, on another day", "m": 0.01, "u": 0.018},
+            {"kind": "intersect", "column": "event_months", "min": 1, "label": "an event in the same month",
+             "m": 0.2, "u": 0.03},
+            {"kind": "intersect", "column": "event_month_years", "min": 1,
+             "label": "an event year in common, in other months", "m": 0.05, "u": 0.15},
             {"kind": "intersect", "column": "event_years", "min": 1, "label": "an event year in common",
-             "m": 0.7, "u": 0.2},
-            {"kind": "else", "label": "no event year in common", "m": 0.3, "u": 0.8},
+             "m": 0.2, "u": 0.1},
+            {"kind": "else", "label": "no event year in common", "m": 0.24, "u": 0.7},
         ],
     },
 ]
@@ -467,6 +480,24 @@ def _birth_year(record: dict) -> int | None:
         return None
 
 
+EVENT_DATE = re.compile(r"\b(1[89]\d\d|20\d\d)(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?\b")
+
+
+def _event_dates(values: Any) -> dict[str, list[str] | None]:
+    """Event dates ("2012", "2012-06", "2012-06-14") as far as they are written: the years,
+    months and days, and the months and years that are written to the day or to the month
+    (so that two dates of one month, each to the day, are seen to differ)."""
+    found = [m.groups() for value in (values or []) if (m := EVENT_DATE.search(str(value)))]
+    columns = {
+        "event_years": {y for y, _, _ in found},
+        "event_months": {f"{y}-{m}" for y, m, _ in found if m},
+        "event_month_years": {y for y, m, _ in found if m},
+        "event_days": {f"{y}-{m}-{d}" for y, m, d in found if d},
+        "event_day_months": {f"{y}-{m}" for y, m, d in found if d},
+    }
+    return {column: sorted(values) or None for column, values in columns.items()}
+
+
 def _key_list(values: Any) -> list[str] | None:
     if not values:
         return None
@@ -487,28 +518,31 @@ def _given_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
-def _origin_region(text: str) -> str | None:
-    """The governorate of a place of origin, when the gazetteer knows the place: one of its
-    spellings by consonants and agreeing vowels (Dimashk, Deir al-Zoour, الميادين; Maydan
-    is not Mayadin), else a known place within the phrase ("Samad in eastern Daraa")."""
+def _origin(text: str) -> tuple[str | None, str | None]:
+    """The governorate of a place of origin and the place below it (None for a governorate,
+    or a place not known), when the gazetteer knows the place: one of its spellings by
+    consonants and agreeing vowels (Dimashk, Deir al-Zoour, الميادين; Maydan is not
+    Mayadin), else a known place within the phrase ("Samad in eastern Daraa": its
+    governorate only)."""
     from tawthiq.extract.rules.geography import locate_place
 
     if not text.strip():
-        return None
+        return None, None
     keys = name_keys(text)
     vowels = _word_vowel_masks(keys)
     # Of the spellings that agree, those sharing the most vowels (Hema is Hama, not Hmeimim).
-    shared: dict[str, int] = defaultdict(int)
-    for their_vowels, region in _gazetteer_spellings().get(" ".join(keys.tokens), ()):
+    shared: dict[tuple[str, str | None], int] = defaultdict(int)
+    for their_vowels, region, place in _gazetteer_spellings().get(" ".join(keys.tokens), ()):
         pairs = [(vowels[w], their_vowels.get(w, ANY_VOWELS)) for w in vowels]
         if all(_vowels_agree(a, b) for a, b in pairs):
             common = sum(bin(a[1] & b[1] & ~(-1 << 63)).count("1") for a, b in pairs)
-            shared[region] = max(shared[region], common)
-    best = [region for region, common in shared.items() if common == max(shared.values())]
-    if len(best) == 1:
-        return best[0]
+            shared[region, place] = max(shared[region, place], common)
+    best = [found for found, common in shared.items() if common == max(shared.values())]
+    if len({region for region, _ in best}) == 1:
+        places = {place for _, place in best}
+        return best[0][0], places.pop() if len(places) == 1 else None
     located = locate_place(text)
-    return located[1] if located and located[1] else None
+    return (located[1] if located and located[1] else None), None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -518,16 +552,18 @@ def _origin_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _gazetteer_spellings() -> dict[str, list[tuple[dict[str, tuple[int, int]], str]]]:
+def _gazetteer_spellings() -> dict[str, list[tuple[dict[str, tuple[int, int]], str, str | None]]]:
     """Every governorate and place spelling of the extraction gazetteer by its comparison
-    key, with the vowel masks of its words and its governorate."""
+    key, with the vowel masks of its words, its governorate and the place (None for a
+    governorate)."""
     from tawthiq.extract.rules.gazetteers import load
 
     found: dict[str, list] = defaultdict(list)
     for words, entry in load().lookup.items():
         if entry.category in ("governorate", "place") and entry.parent:
             keys = name_keys(" ".join(words))
-            found[" ".join(keys.tokens)].append((_word_vowel_masks(keys), entry.parent))
+            place = entry.name if entry.category == "place" else None
+            found[" ".join(keys.tokens)].append((_word_vowel_masks(keys), entry.parent, place))
     return dict(found)
 
 
@@ -582,7 +618,8 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             zip(records, keys, words, loose, joined, vowel_masks)):
         bits = [spelling_bits[t, vowels[t]] for t in tokens]
         origin = _origin_key(str(record.get("origin") or ""))
-        years = sorted({y for d in (record.get("event_dates") or []) if (y := _year(d))})
+        region, place = _origin(str(record.get("origin") or ""))
+        dates = _event_dates(record.get("event_dates"))
         rank = _folded(str(record.get("rank") or ""))
         name = str(record.get("name") or "")
         mother = _given_key(str(record.get("mother") or ""))
@@ -627,9 +664,10 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "rank": rank or None,
             "birth_year": _birth_year(record),
             "origin_key": origin or None,
-            "origin_region": _origin_region(str(record.get("origin") or "")),
+            "origin_region": region,
+            "origin_place": place,
             "units": _key_list(record.get("units")),
-            "event_years": [str(y) for y in years] or None,
+            **dates,
         }
         for column, value in row.items():
             columns[column].append(value)
