@@ -135,6 +135,16 @@ def test_a_kunya_naming_an_abd_compound_is_one_kunya():
     assert keys[0].kunya in bracketed.words and "b" not in bracketed.words
 
 
+def test_a_kunya_naming_a_din_compound_is_one_kunya():
+    """"Abu Nour al-Din" is the father of Nour al-Din, written apart or as one word, as a
+    family name or a kunya; not a kunya "Abu Nour" with a family name "Din"."""
+    families = [name_keys(s).family for s in ("Walid Nabil Abu Nour al-Din", "Walid Nabil Abu Nureddin",
+                                                "ABO NOUR AL-DIN, Walid Nabil", "وليد نبيل أبو نور الدين")]
+    assert set(families) == {"b" + name_keys("Nour al-Din").given}
+    kunya = name_keys("Abu Nour Eddine al-Hemad")
+    assert (kunya.kunya, kunya.family) == (families[0], skeleton("Hemad"))
+
+
 def test_trailing_kunya_is_the_family_name():
     keys = name_keys("Faisal Nabil Abu Issa")
     assert keys.given == skeleton("Faisal") and keys.family.startswith("b")

@@ -419,11 +419,13 @@ def _units(tokens: list[tuple[str, bool]]) -> tuple[list[NameUnit], list[str]]:
                                   phon=prev.phon + "ala", article=prev.article, caps=prev.caps))
             i += 1
             continue
-        if tok in DIN and units and units[-1].kind in ("name", "abd"):
+        # "Abu Nour al-Din" is the kunya of a son named Nour al-Din, as "Abu Nureddin" is.
+        if tok in DIN and units and units[-1].kind in ("name", "abd", "kunya"):
             prev = units.pop()
             key = prev.key + "dn"
             units.append(NameUnit(text=f"{prev.text} al-din", key=key, phon=prev.phon + "din",
-                                  kind="din", article=prev.article, caps=prev.caps))
+                                  kind="kunya" if prev.kind == "kunya" else "din", article=prev.article,
+                                  caps=prev.caps))
             article_pending = False
             i += 1
             continue
