@@ -50,7 +50,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from tawthiq.resolve.synthetic import FEMALE_NAMES, GIVEN_NAMES, RANKS, UNIT_KINDS, Generator, _parse
+from tawthiq.resolve.synthetic import FEMALE_NAMES, GIVEN_NAMES, RANKS, SENIORITY, UNIT_KINDS, Generator, _parse
 
 NAME_FIELDS = ("given", "father", "grandfather", "mother", "kunya")
 # Defection years as the generator draws them (rng.choice over this tuple).
@@ -90,12 +90,13 @@ def _birth_year_law() -> dict[int, float]:
 
 
 def _rank_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Person's rank law (None is index n) and W[R, r] = P(record writes r | person has R)."""
+    """Person's rank law and W[R, r] = P(record writes r | person has R), ranks numbered by
+    seniority (their position in SENIORITY), as the slip moves a rank to the next one."""
     n = len(RANKS)
     rate = 0.35  # _draw_rank: min(int(expovariate(0.35)), n - 1)
-    law = np.array([math.exp(-rate * k) - math.exp(-rate * (k + 1)) for k in range(n)])
-    law[n - 1] = math.exp(-rate * (n - 1))
-    law *= 0.8  # 80% of people have a rank
+    drawn = np.array([math.exp(-rate * k) - math.exp(-rate * (k + 1)) for k in range(n)])
+    drawn[n - 1] = math.exp(-rate * (n - 1))
+    law = drawn[SENIORITY] * 0.8  # 80% of people have a rank
     written = np.zeros((n, n))
     for rank in range(n):
         written[rank, rank] += 1 - RANK_SLIP
@@ -183,7 +184,7 @@ def _encode(synthetic_set, laws: Laws) -> dict[str, np.ndarray]:
                 a["town"][i] = shown["town"]
                 f["town"][i] = -math.log(0.7 / laws.towns[shown["governorate"]])
         if "rank" in shown:
-            a["rank"][i] = shown["rank"]
+            a["rank"][i] = SENIORITY.index(shown["rank"])
         units = sorted(codes["units"].setdefault(u, len(codes["units"])) for u in shown["units"])
         assert len(units) <= 2
         if units:

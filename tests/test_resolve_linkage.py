@@ -271,6 +271,20 @@ def test_origins_compare_by_governorate():
     assert origin("hama", "masyaf")["log2_weight"] > origin("hama", "daraa")["log2_weight"]
 
 
+def test_the_next_rank_is_a_promotion_and_counts_less_against_a_match_than_another_rank():
+    people = [{"id": rank, "name": "Ziad Nabil Qassab", "rank": rank}
+              for rank in ("captain", "major", "colonel", "lieutenant", "second lieutenant")]
+    result = link_records(people)
+
+    def rank(a, b):
+        return next(c for c in result.explain(a, b).contributions if c["comparison"] == "rank")
+
+    assert rank("captain", "major")["level"] == "the next rank up or down"
+    assert rank("lieutenant", "second lieutenant")["level"] == "the next rank up or down"
+    assert rank("captain", "colonel")["level"] == "different rank"
+    assert rank("captain", "major")["log2_weight"] > rank("captain", "colonel")["log2_weight"]
+
+
 def test_event_dates_compare_as_far_as_both_write_them():
     """The same day counts for a pair more than the same month, the same month more than
     the same year; two days of one month, or two months of one year, count against it."""

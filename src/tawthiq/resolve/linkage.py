@@ -53,6 +53,7 @@ from typing import Any
 
 from tawthiq.resolve.names import UNKNOWN_VOWELS, loose_key, name_keys
 from tawthiq.text import fold
+from tawthiq.vocabulary import RANKS
 
 # A name part found among the other name's words (written in another order).
 _ELSEWHERE = {
@@ -257,7 +258,10 @@ COMPARISONS: list[dict[str, Any]] = [
         "levels": [
             {"kind": "null", "column": "rank"},
             {"kind": "exact", "column": "rank", "label": "same rank", "m": 0.8, "u": 0.15},
-            {"kind": "else", "label": "different rank", "m": 0.2, "u": 0.85},
+            # A promotion between two sources, or a source that writes an earlier rank.
+            {"kind": "within", "column": "rank_seniority", "threshold": 1, "label": "the next rank up or down",
+             "m": 0.15, "u": 0.2},
+            {"kind": "else", "label": "different rank", "m": 0.05, "u": 0.65},
         ],
     },
     {
@@ -498,6 +502,12 @@ def _event_dates(values: Any) -> dict[str, list[str] | None]:
     return {column: sorted(values) or None for column, values in columns.items()}
 
 
+# Ranks of the vocabulary by seniority, one step apart; a plain "lieutenant" may be either
+# lieutenant, so it is half a step from both.
+RANK_SENIORITY = {rank: float(i) for i, rank in enumerate(r for r in RANKS if r != "lieutenant")}
+RANK_SENIORITY["lieutenant"] = (RANK_SENIORITY["second lieutenant"] + RANK_SENIORITY["first lieutenant"]) / 2
+
+
 def _key_list(values: Any) -> list[str] | None:
     if not values:
         return None
@@ -662,6 +672,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "full_phon": k.full_phonetic or None,
             "full_phon_rotated": k.rotated_phonetic or None,
             "rank": rank or None,
+            "rank_seniority": RANK_SENIORITY.get(rank),
             "birth_year": _birth_year(record),
             "origin_key": origin or None,
             "origin_region": region,

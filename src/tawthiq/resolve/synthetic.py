@@ -33,6 +33,8 @@ import re
 from bisect import bisect
 from dataclasses import dataclass
 
+from tawthiq.vocabulary import RANKS as RANKS_BY_SENIORITY
+
 # ---------------------------------------------------------------------------------------
 # Name lists: Arabic form | common Latin spellings (most usual first). Ordered roughly by
 # frequency, most common first: the order drives the Zipf weights.
@@ -316,6 +318,9 @@ RANKS = [
     ("لواء", ["Major General", "Maj. Gen."], "major general"),
 ]
 
+# RANKS (indexes) from the lowest to the highest.
+SENIORITY = sorted(range(len(RANKS)), key=lambda i: RANKS_BY_SENIORITY.index(RANKS[i][2]))
+
 # Sound triliteral roots (Arabic letters) for the long tail of family names: a root poured
 # into a pattern gives names of the kind Haddad, Hamdan, Mansour, Qutayba.
 ROOTS = """حمد سلم كتب نصر قسم حسن خلد فضل شرف رشد صبر جبر قدر حكم عزم نجم زهر بدر سعد فرح كرم جمل
@@ -583,8 +588,9 @@ class Generator:
         record: dict = {"id": f"r{next(self._next_record)}", "name": name}
         if p.rank is not None and rng.random() < 0.6:
             index = p.rank
-            if rng.random() < 0.08:  # promoted, or written at an earlier rank
-                index = max(0, min(len(RANKS) - 1, index + rng.choice((-1, 1))))
+            if rng.random() < 0.08:  # promoted, or written at an earlier rank: the next one by seniority
+                step = SENIORITY.index(index) + rng.choice((-1, 1))
+                index = SENIORITY[max(0, min(len(RANKS) - 1, step))]
             record["rank"] = RANKS[index][2]
             shown["rank"] = index
         if rng.random() < 0.5:
