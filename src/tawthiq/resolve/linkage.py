@@ -347,6 +347,8 @@ BLOCKING_KEYS: dict[str, tuple[str, ...]] = {
     "block_given_father": ("given_key", "father_key"),
     "block_father_family": ("father_key", "family_key"),
     "block_family_year": ("family_key", "birth_year"),
+    # The three names by their loose keys (Riyadh / Riyad, Zaher / Zahar), which no key above shares.
+    "block_loose_names": ("given_loose", "father_loose", "family_loose"),
 }
 BLOCKING_RULES: list[dict[str, Any]] = [
     *({"columns": [key]} for key in BLOCKING_KEYS),
