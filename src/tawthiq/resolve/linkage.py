@@ -394,7 +394,7 @@ CONTRADICTION_WEIGHT = -12.0
 AVERAGE_LINK_WEIGHT = 0.0
 # The comparisons of the name itself. Two names of one cluster that share nothing are what
 # aliases look like (a kunya and a full name), so a contradiction also needs the other
-# fields (father's or mother's name, birth year, origin, rank, units, event years) to speak
+# fields (father's or mother's name, birth year, origin, rank, units, event dates) to speak
 # against the pair; on names alone the density rule guards against chains. (Measured: real
 # spellings B3 0.837 -> 0.842, synthetic 100k F1 0.899 -> 0.904.)
 NAME_COMPARISONS = frozenset({"name_words", "given_name", "family_name", "full_name_similarity"})
@@ -1062,7 +1062,7 @@ def _estimated_prior(weights, prior: float, n_rows: int) -> float:
 
 def _estimate_field_m(linker, scored: dict[str, Any], comparisons: list[dict]) -> None:
     """Estimate m of the comparisons other than the names (birth year, origin, rank, units,
-    event years, the mother's name) from the scored pairs whose names alone make them a
+    event dates, the mother's name) from the scored pairs whose names alone make them a
     match, and update the linker and the pairs' weights (``scored``, in place).
 
     Expectation maximisation of these m with the names' levels held, on pairs whose names
