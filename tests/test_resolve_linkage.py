@@ -31,6 +31,11 @@ def result():
     return link_records(PEOPLE)
 
 
+
+def _contribution(result, left_id, right_id, comparison: str) -> dict:
+    """The contribution of one comparison to the explanation of a pair."""
+    return next(c for c in result.explain(left_id, right_id).contributions if c["comparison"] == comparison)
+
 def test_variants_link_and_different_people_stay_apart(result):
     c = result.clusters
     assert c["a1"] == c["a2"] == c["a3"] == c["a4"]
@@ -134,7 +139,7 @@ def test_a_son_named_after_his_father_is_not_a_reordered_name():
     result = link_records(people)
 
     def father(left, right):
-        return next(x["level"] for x in result.explain(left, right).contributions if x["comparison"] == "father_name")
+        return _contribution(result, left, right, "father_name")["level"]
 
     assert father("a", "b") == "different father's name"
     assert father("b", "c") == "father's name elsewhere in the other name"
@@ -153,7 +158,7 @@ def test_family_names_one_letter_apart_are_a_level_of_their_own():
     result = link_records(people)
 
     def family(left, right):
-        return next(x["level"] for x in result.explain(left, right).contributions if x["comparison"] == "family_name")
+        return _contribution(result, left, right, "family_name")["level"]
 
     assert family("a", "b") == family("c", "d") == "family name one letter apart"
     assert family("a", "e") == "different family name"
@@ -191,8 +196,7 @@ def test_a_list_teaches_how_often_one_persons_records_disagree_on_a_field(monkey
                  if a["event_dates"] and b["event_dates"] and a["event_dates"][0][:4] != b["event_dates"][0][:4])
 
     def event_year_weight():
-        contributions = link_records(records).explain(*probe).contributions
-        return next(c["log2_weight"] for c in contributions if c["comparison"] == "event_dates")
+        return _contribution(link_records(records), *probe, "event_dates")["log2_weight"]
 
     learned = event_year_weight()
     monkeypatch.setattr(linkage, "FIELD_M_ITERATIONS", 0)
@@ -243,7 +247,7 @@ def test_parent_and_child_names_count_against_a_match():
         {"id": "p3", "name": "Ziad QASSAB"},  # the father again, without his own father's name
     ]
     result = link_records(people)
-    given = next(x for x in result.explain("p1", "p2").contributions if x["comparison"] == "given_name")
+    given = _contribution(result, "p1", "p2", "given_name")
     assert given["level"] == "given names of a parent and child" and given["log2_weight"] < -2
     # a name in another order is not a parent and child
     reordered = {x["comparison"]: x["level"] for x in result.explain("p2", "p3").contributions}
@@ -262,7 +266,7 @@ def test_origins_compare_by_governorate():
     result = link_records(people)
 
     def origin(a, b):
-        return next(c for c in result.explain(a, b).contributions if c["comparison"] == "origin")
+        return _contribution(result, a, b, "origin")
 
     assert origin("hama", "masyaf")["level"] == "same governorate"
     assert origin("masyaf", "kafr zita")["level"] == "another place in the same governorate"
@@ -277,7 +281,7 @@ def test_the_next_rank_is_a_promotion_and_counts_less_against_a_match_than_anoth
     result = link_records(people)
 
     def rank(a, b):
-        return next(c for c in result.explain(a, b).contributions if c["comparison"] == "rank")
+        return _contribution(result, a, b, "rank")
 
     assert rank("captain", "major")["level"] == "the next rank up or down"
     assert rank("lieutenant", "second lieutenant")["level"] == "the next rank up or down"
@@ -294,7 +298,7 @@ def test_event_dates_compare_as_far_as_both_write_them():
     result = link_records(people)
 
     def event(other):
-        found = next(c for c in result.explain("day", other).contributions if c["comparison"] == "event_dates")
+        found = _contribution(result, "day", other, "event_dates")
         return found["level"], found["log2_weight"]
 
     assert [event(other)[0] for other in ("same day", "other day", "month", "other month", "year", "other year")] == [
@@ -302,8 +306,8 @@ def test_event_dates_compare_as_far_as_both_write_them():
         "an event year in common, in other months", "an event year in common", "no event year in common"]
     assert event("same day")[1] > event("month")[1] > event("year")[1] > 0
     assert event("other day")[1] < 0 and event("other month")[1] < 0 and event("other year")[1] < 0
-    assert next(c for c in result.explain("month", "other month").contributions
-                if c["comparison"] == "event_dates")["level"] == "an event year in common, in other months"
+    assert (_contribution(result, "month", "other month", "event_dates")["level"]
+            == "an event year in common, in other months")
 
 
 def test_origins_in_arabic_script_and_unlisted_spellings_are_compared():
@@ -376,7 +380,7 @@ def test_a_rarer_shared_name_weighs_more():
     others = [{"id": f"o{i}", "name": f"Omar{i} Sabbagh{i}"} for i in range(300)]
     rare = [{"id": "r1", "name": "Ahmad Ali Qutaybi"}, {"id": "r2", "name": "Ahmad Ali Qutaybi"}]
     result = link_records(common + others + rare)
-    level = {pair: next(c for c in result.explain(*pair).contributions if c["comparison"] == "name_words")
+    level = {pair: _contribution(result, *pair, "name_words")
              for pair in (("c0", "c1"), ("r1", "r2"))}
     assert level["r1", "r2"]["log2_weight"] > level["c0", "c1"]["log2_weight"] + 3
     assert level["r1", "r2"]["level"].startswith("same words")
@@ -532,7 +536,7 @@ def test_a_slip_in_the_fathers_name_is_not_another_father():
     people = [{"id": "a", "name": "Ziad Mahmoud QASSAB"}, {"id": "b", "name": "Ziad Mamoud Qassab"},
               {"id": "c", "name": "Ziad Fares QASSAB"}]
     result = link_records(people)
-    father = {o: next(x for x in result.explain("a", o).contributions if x["comparison"] == "father_name")
+    father = {o: _contribution(result, "a", o, "father_name")
               for o in "bc"}
     assert father["b"]["level"] == "close spelling of the father's name" and father["b"]["log2_weight"] > 0
     assert father["c"]["level"] == "different father's name" and father["c"]["log2_weight"] < 0
@@ -546,7 +550,7 @@ def test_a_slip_in_the_family_or_given_name_still_shares_the_name():
               {"id": "c", "name": "Ziad Nabil HAMDAN"},
               {"id": "d", "name": "Djamel SAFADI"}, {"id": "e", "name": "Damel SAFADI"}]
     result = link_records(people)
-    words = {o: next(x for x in result.explain("a", o).contributions if x["comparison"] == "name_words")
+    words = {o: _contribution(result, "a", o, "name_words")
              for o in "bc"}
     assert words["c"]["level"] != words["b"]["level"]
     assert words["b"]["log2_weight"] > words["c"]["log2_weight"]
@@ -565,7 +569,7 @@ def test_a_kunya_only_name_links_to_its_family_by_the_family_names_rarity():
               {"id": "g", "name": "Issa Muaz Qutaifani", "origin": "Homs", "rank": "major"}]
     result = link_records(generate(400, seed=3).records + people)
     assert result.clusters["k"] == result.clusters["g"]
-    words = next(c for c in result.explain("k", "g").contributions if c["comparison"] == "name_words")
+    words = _contribution(result, "k", "g", "name_words")
     assert words["level"].startswith("a kunya and the same family name") and words["log2_weight"] > 3
 
 

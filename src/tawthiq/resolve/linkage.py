@@ -629,8 +629,9 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
     for position, (record, k, tokens, loose_tokens, joined_tokens, vowels) in enumerate(
             zip(records, keys, words, loose, joined, vowel_masks)):
         bits = [spelling_bits[t, vowels[t]] for t in tokens]
-        origin = _origin_key(str(record.get("origin") or ""))
-        region, place = _origin(str(record.get("origin") or ""))
+        origin_text = str(record.get("origin") or "")
+        origin = _origin_key(origin_text)
+        region, place = _origin(origin_text)
         dates = _event_dates(record.get("event_dates"))
         rank = _folded(str(record.get("rank") or ""))
         name = str(record.get("name") or "")
