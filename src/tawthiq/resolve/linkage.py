@@ -156,7 +156,8 @@ def _name_part(part: str, *, m_same: float, u_same: float, m_loose: float, m_oth
 # Where the bands of name rarity start, in bits over log2 N (the bits a name needs to be
 # expected once among N records by chance), with how they are described to a reviewer.
 RARITY_BANDS = ((4, "a rare name"), (2, "an uncommon name"), (0, "a less common name"),
-                (-2, "a fairly common name"), (-4, "a common name"), (-6, "a very common name"))
+                (-2, "a fairly common name"), (-4, "a common name"), (-6, "a very common name"),
+                (-8, "a most common name"), (-10, "an extremely common name"), (-12, "a name of the commonest kind"))
 
 
 def _rarity_bands(label: str, *, share: float, of: str, m: float, ways: int, bits_of: str = "name",
@@ -872,13 +873,19 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
     # list lambdas on most pairs. The size tests name the list columns outside the lambdas,
     # where Splink sees them.
     cheap = [f"{least_bits} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"]
-    costly = [f"{shared} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"]
+    needed = f"{spec['share']} * {basis}(name_bits_l, name_bits_r)"
     if "bits_over_n" in spec:
         bits = f"{_rarity_basis(log2_n) + spec['bits_over_n']:.3f}"
         cheap.append(f"{least_bits} >= {bits}")
-        costly.append(f"{shared} >= {bits}")
+        needed = f"greatest({needed}, {bits})"
+    if spec.get("bits_under_n") is not None:
+        # A pair reaches this band only when it shares less than the band above starts at,
+        # and it needs ``share`` of its names' bits: a name that rare skips the band (most
+        # pairs do, so the lower bands cost them no list lambdas).
+        cheap.append(f"{spec['share']} * {basis}(name_bits_l, name_bits_r) < "
+                     f"{_rarity_basis(log2_n) + spec['bits_under_n']:.3f}")
     lists = ("token_bits", "loose_tokens", "loose_bits", "word_must", "word_may")
-    return " AND ".join(cheap + [f"{size}({c}_{x}) > 0" for c in lists for x in "lr"] + costly)
+    return " AND ".join(cheap + [f"{size}({c}_{x}) > 0" for c in lists for x in "lr"] + [f"{shared} >= {needed}"])
 
 
 def _level(spec: dict[str, Any], with_priors: bool, backend: str = "duckdb",
