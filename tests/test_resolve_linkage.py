@@ -2,6 +2,7 @@
 
 import importlib.util
 import math
+import random
 from collections import Counter, defaultdict
 
 import pytest
@@ -410,6 +411,20 @@ def test_band_weights_follow_the_rarity_of_the_shared_words():
     # single words never carry 4 bits over log2 N: a band no word reaches stays finite
     assert math.isfinite(weight("some word shared, a rare name"))
     assert weight("some word shared, a rare name") < same[0]
+
+
+def test_names_far_below_log2_n_bits_still_weigh_by_how_common_they_are():
+    """A third of the list named "Ahmad Ali" and a fifteenth "Ahmad Hamdan": both under
+    log2 N - 6 bits, where one open band used to weigh them alike; the commoner weighs less."""
+    rng = random.Random(3)
+    words = [f"{a}{b}" for a in "bcdfghjklmnpqrstvwxyz" for b in "aeiou"]
+    records = [{"id": f"f{i}", "name": f"Gi{rng.choice(words)}n Fa{rng.choice(words)}m"} for i in range(2900)]
+    records += [{"id": f"c{i}", "name": "Ahmad Ali"} for i in range(1500)]
+    records += [{"id": f"d{i}", "name": "Ahmad Hamdan"} for i in range(300)]
+    result = link_records(records)
+    commonest, common = (_contribution(result, a, b, "name_words") for a, b in (("c0", "c1"), ("d0", "d1")))
+    assert commonest["level"] != common["level"]
+    assert commonest["log2_weight"] < common["log2_weight"]
 
 
 def test_a_word_with_other_vowels_shares_less_than_the_same_word():
