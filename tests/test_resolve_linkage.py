@@ -414,7 +414,7 @@ def test_band_weights_follow_the_rarity_of_the_shared_words():
 
 
 def test_names_far_below_log2_n_bits_still_weigh_by_how_common_they_are():
-    """A third of the list named "Ahmad Ali" and a fifteenth "Ahmad Hamdan": both under
+    """A third of the list named "Ahmad Ali" and one in sixteen "Ahmad Hamdan": both under
     log2 N - 6 bits, where one open band used to weigh them alike; the commoner weighs less."""
     rng = random.Random(3)
     words = [f"{a}{b}" for a in "bcdfghjklmnpqrstvwxyz" for b in "aeiou"]
