@@ -32,10 +32,10 @@ def result():
     return link_records(PEOPLE)
 
 
-
 def _contribution(result, left_id, right_id, comparison: str) -> dict:
     """The contribution of one comparison to the explanation of a pair."""
     return next(c for c in result.explain(left_id, right_id).contributions if c["comparison"] == comparison)
+
 
 def test_variants_link_and_different_people_stay_apart(result):
     c = result.clusters

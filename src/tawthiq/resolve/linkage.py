@@ -872,8 +872,9 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
     # The shared bits are at most either name's: these cheap tests come first and spare the
     # list lambdas on most pairs. The size tests name the list columns outside the lambdas,
     # where Splink sees them.
-    cheap = [f"{least_bits} >= {spec['share']} * {basis}(name_bits_l, name_bits_r)"]
-    needed = f"{spec['share']} * {basis}(name_bits_l, name_bits_r)"
+    share_bits = f"{spec['share']} * {basis}(name_bits_l, name_bits_r)"
+    cheap = [f"{least_bits} >= {share_bits}"]
+    needed = share_bits
     if "bits_over_n" in spec:
         bits = f"{_rarity_basis(log2_n) + spec['bits_over_n']:.3f}"
         cheap.append(f"{least_bits} >= {bits}")
@@ -882,8 +883,7 @@ def _word_overlap_sql(spec: dict[str, Any], backend: str, log2_n: float) -> str:
         # A pair reaches this band only when it shares less than the band above starts at,
         # and it needs ``share`` of its names' bits: a name that rare skips the band (most
         # pairs do, so the lower bands cost them no list lambdas).
-        cheap.append(f"{spec['share']} * {basis}(name_bits_l, name_bits_r) < "
-                     f"{_rarity_basis(log2_n) + spec['bits_under_n']:.3f}")
+        cheap.append(f"{share_bits} < {_rarity_basis(log2_n) + spec['bits_under_n']:.3f}")
     lists = ("token_bits", "loose_tokens", "loose_bits", "word_must", "word_may")
     return " AND ".join(cheap + [f"{size}({c}_{x}) > 0" for c in lists for x in "lr"] + [f"{shared} >= {needed}"])
 
