@@ -255,6 +255,14 @@ def test_parent_and_child_names_count_against_a_match():
     assert reordered["given_name"] == "same given name"
 
 
+def test_given_and_fathers_names_swapped_within_a_family_are_a_parent_and_child():
+    people = [{"id": "son", "name": "Walid Ziad QASSAB"}, {"id": "father", "name": "Ziad Walid Qassab"},
+              {"id": "other family", "name": "Ziad Walid Hamdan"}]
+    result = link_records(people)
+    assert _contribution(result, "son", "father", "given_name")["level"] == "given names of a parent and child"
+    assert _contribution(result, "son", "other family", "given_name")["level"] != "given names of a parent and child"
+
+
 def test_origins_compare_by_governorate():
     """A town and its governorate agree; two towns of one governorate, or two governorates,
     disagree (gazetteer places)."""
@@ -274,6 +282,20 @@ def test_origins_compare_by_governorate():
     assert origin("hama", "daraa")["level"] == "another governorate"
     assert origin("hama", "masyaf")["log2_weight"] > 0 > origin("masyaf", "kafr zita")["log2_weight"]
     assert origin("hama", "masyaf")["log2_weight"] > origin("hama", "daraa")["log2_weight"]
+
+
+def test_two_places_the_gazetteer_does_not_know_count_against_a_match():
+    """Random pairs rarely both name an unlisted place: u estimated from them made two
+    different unlisted places evidence for a match."""
+    rng = random.Random(5)
+    governorates = ["Hama", "Homs", "Idlib", "Daraa", "Aleppo", "Latakia"]
+    people = [{"id": f"g{i}", "name": f"Ziad {rng.choice(['Nabil', 'Fares', 'Omar'])} Q{rng.randrange(10**6)}x",
+               "origin": rng.choice(governorates)} for i in range(280)]
+    people += [{"id": "tell", "name": "Ziad Nabil Qassab", "origin": "Tell Zurab"},
+               {"id": "khirbet", "name": "Ziad Nabil Qassab", "origin": "Khirbet Fanous"}]
+    origin = _contribution(link_records(people), "tell", "khirbet", "origin")
+    assert origin["level"] == "different origin (a place not known to the gazetteer)"
+    assert origin["log2_weight"] < 0
 
 
 def test_the_next_rank_is_a_promotion_and_counts_less_against_a_match_than_another_rank():
