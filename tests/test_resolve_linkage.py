@@ -508,6 +508,23 @@ def test_clusters_are_regrouped_by_average_linkage():
     assert regroup_clusters(cluster, *links, 3.0, *no_pairs).tolist() == cluster.tolist()
 
 
+def test_groups_whose_pairs_barely_weigh_for_a_match_stay_apart():
+    """Joining needs the pairs between two groups to average more than AVERAGE_LINK_WEIGHT
+    (0.5 bits): a link of 4 bits beside a pair 3.4 bits against (0.3 on average) is not enough."""
+    import numpy as np
+
+    from tawthiq.resolve.linkage import regroup_clusters
+
+    cluster = np.array([0, 0, 0])
+    links = (np.array([0, 1]), np.array([1, 2]), np.array([9.0, 4.0]))
+
+    def within(against: float):
+        return np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([9.0, 4.0, against]), np.zeros(3, bool)
+
+    assert regroup_clusters(cluster, *links, 3.0, *within(-3.4)).tolist() == [0, 0, 2]
+    assert regroup_clusters(cluster, *links, 3.0, *within(-2.0)).tolist() == [0, 0, 0]
+
+
 def test_clusters_are_checked_for_contradicting_members(monkeypatch):
     """Every pair inside a cluster of three or more is scored. When any weight counts as
     contradicting, clusters split where members' fields besides the name speak against each
