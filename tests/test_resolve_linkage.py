@@ -110,6 +110,21 @@ def test_chains_of_weak_links_are_split():
     assert cluster_pairs(6, clique, min_weight=3.0) == [[0, 1, 2, 3, 4, 5]]
 
 
+def test_the_density_rule_can_leave_small_components_to_average_linkage():
+    """Where average linkage follows, a sparse component of up to ``sparse_above`` members
+    stays whole for it to regroup; a bigger one is still re-split."""
+    import numpy as np
+
+    from tawthiq.resolve.linkage import cluster_arrays
+
+    def chain(n: int):
+        return np.arange(n - 1), np.arange(1, n), np.full(n - 1, 5.0)
+
+    assert len(set(cluster_arrays(8, *chain(8), 3.0).tolist())) > 1
+    assert set(cluster_arrays(8, *chain(8), 3.0, sparse_above=10).tolist()) == {0}
+    assert len(set(cluster_arrays(12, *chain(12), 3.0, sparse_above=10).tolist())) > 1
+
+
 def test_reordered_names_and_loose_spellings_link():
     people = [
         {"id": "r1", "name": "Omar Khaled HADDAD"},
@@ -510,7 +525,7 @@ def test_clusters_are_regrouped_by_average_linkage():
 
 def test_groups_whose_pairs_barely_weigh_for_a_match_stay_apart():
     """Joining needs the pairs between two groups to average more than AVERAGE_LINK_WEIGHT
-    (0.5 bits): a link of 4 bits beside a pair 3.4 bits against (0.3 on average) is not enough."""
+    (0.75 bits): a link of 4 bits beside a pair 3.4 bits against (0.3 on average) is not enough."""
     import numpy as np
 
     from tawthiq.resolve.linkage import regroup_clusters

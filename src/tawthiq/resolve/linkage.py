@@ -25,7 +25,8 @@ DuckDB (two threads, a memory ceiling) and come back as numpy columns; a
 Clusters are the connected components of pairs at or above ``threshold``; a component
 whose members are not mostly linked to each other (a chain A-B-C-D through look-alike
 names) is split again at a stricter threshold, so one shared common name cannot glue
-many people together. Every pair within a cluster is then scored and the cluster re-formed
+many people together (on a list long enough to train on, only a component of more than
+:data:`DENSITY_CHECK_ABOVE` members: average linkage sorts out the smaller ones). Every pair within a cluster is then scored and the cluster re-formed
 by average linkage (:func:`regroup_clusters`): two groups join only when the pairs between
 them weigh for a match on average, so a namesake linked to one copy of a person is not
 joined to another copy born ten years before; two members whose own pair contradicts a
@@ -400,9 +401,16 @@ PRIOR_MARGIN = 8.0  # bits: how far a re-estimated prior may lift a pair
 CONTRADICTION_WEIGHT = -12.0
 # Two groups of a cluster are joined when the pairs between them weigh more than this on
 # average (in bits, with the prior): the pairs' odds of a match multiply to more than
-# 2**0.5 per pair. (0 -> 0.5: synthetic 100k F1 0.9413 -> 0.9427, P 0.957 -> 0.961; real
-# spellings B3 0.8518 -> 0.8516; 1.0 lost recall on both.)
-AVERAGE_LINK_WEIGHT = 0.5
+# 2**0.75 per pair. (Measured with DENSITY_CHECK_ABOVE 3: 0 -> 0.5, synthetic 100k F1
+# 0.9413 -> 0.9427, real spellings B3 0.8518 -> 0.8516; 1.0 lost recall on both.)
+AVERAGE_LINK_WEIGHT = 0.75
+# Where average linkage follows (a list long enough to train on), the density rule re-splits
+# only components of more than this many members: average linkage keeps a small one's
+# namesakes apart itself, while the re-split at stricter weights broke up persons whose
+# records link loosely. (3 -> 10, with AVERAGE_LINK_WEIGHT 0.5 -> 0.75: synthetic 100k F1
+# 0.9427 -> 0.944, R 0.925 -> 0.929; real spellings B3 0.8516 -> 0.852; 6, 15 and 20 measured
+# no better.)
+DENSITY_CHECK_ABOVE = 10
 # The comparisons of the name itself. Two names of one cluster that share nothing are what
 # aliases look like (a kunya and a full name), so a contradiction also needs the other
 # fields (father's or mother's name, birth year, origin, rank, units, event dates) to speak
@@ -1224,11 +1232,12 @@ def _component_labels(n: int, left, right):
 
 
 def cluster_arrays(n_records: int, left, right, weight, min_weight: float,
-                   min_density: float = MIN_CLUSTER_DENSITY):
+                   min_density: float = MIN_CLUSTER_DENSITY, sparse_above: int = 3):
     """Cluster label per record (its cluster's smallest position) from pair arrays: connected
-    components over pairs with weight >= ``min_weight``; a component of more than three
-    members with fewer than ``min_density`` of its member pairs linked is re-split with a
-    stricter weight, so chains through look-alike names do not make giant clusters."""
+    components over pairs with weight >= ``min_weight``; a component of more than
+    ``sparse_above`` members with fewer than ``min_density`` of its member pairs linked is
+    re-split with a stricter weight, so chains through look-alike names do not make giant
+    clusters."""
     import numpy as np
 
     left, right, weight = (np.asarray(x) for x in (left, right, weight))
@@ -1241,7 +1250,7 @@ def cluster_arrays(n_records: int, left, right, weight, min_weight: float,
         labels[active] = components[active]
         sizes = np.bincount(components, minlength=n_records)
         links = np.bincount(components[a], minlength=n_records)
-        loose = (sizes > 3) & (links < min_density * sizes * (sizes - 1) / 2)
+        loose = (sizes > sparse_above) & (links < min_density * sizes * (sizes - 1) / 2)
         if not loose.any():
             break
         min_weight += STRICTER_STEP
@@ -1480,7 +1489,8 @@ def link_records(
     weight = scored["match_weight"].astype(np.float64)
     probability = scored["match_probability"].astype(np.float64)
     min_weight = math.log2(threshold / (1 - threshold))
-    cluster = cluster_arrays(n_rows, left, right, weight, min_weight)
+    cluster = cluster_arrays(n_rows, left, right, weight, min_weight,
+                             sparse_above=DENSITY_CHECK_ABOVE if trained else 3)
     if trained:  # a short list's few clusters are left to the threshold and reviewers
         step("checking that the members of each cluster hold together")
         cluster = regroup_clusters(cluster, left, right, weight, min_weight,
