@@ -219,6 +219,30 @@ def test_a_list_teaches_how_often_one_persons_records_disagree_on_a_field(monkey
     assert learned < event_year_weight() - 1
 
 
+def test_u_sampling_skips_only_comparisons_whose_u_are_all_declared(monkeypatch):
+    """name_words (every u declared) is left out of the sampling; the other comparisons are
+    sampled, and the model keeps all of them afterwards."""
+    from tawthiq.resolve import linkage
+    from tawthiq.resolve.synthetic import generate
+
+    seen = {}
+    train = linkage._train
+
+    def spy(linker, n_rows, on_step):
+        trained = train(linker, n_rows, on_step)
+        seen.update({c.output_column_name: [level.u_probability for level in c._comparison_levels_excluding_null]
+                     for c in linker._settings_obj.comparisons})
+        return trained
+
+    monkeypatch.setattr(linkage, "_train", spy)
+    link_records(generate(400, seed=11).records)
+    declared = {spec["name"]: [level.get("u") for level in spec["levels"] if level["kind"] != "null"]
+                for spec in linkage.COMPARISONS}
+    assert set(seen) == set(declared)
+    assert seen["name_words"][-1] == declared["name_words"][-1]  # "no word shared", not sampled
+    assert seen["birth_year"] != declared["birth_year"] and seen["rank"] != declared["rank"]
+
+
 def test_pairs_floor_keeps_lower_pairs_without_changing_clusters():
     from tawthiq.resolve.synthetic import generate
 
