@@ -26,9 +26,10 @@ Clusters are the connected components of pairs at or above ``threshold``; a comp
 whose members are not mostly linked to each other (a chain A-B-C-D through look-alike
 names) is split again at a stricter threshold, so one shared common name cannot glue
 many people together (on a list long enough to train on, only a component of more than
-:data:`DENSITY_CHECK_ABOVE` members: average linkage sorts out the smaller ones). Every pair within a cluster is then scored and the cluster re-formed
-by average linkage (:func:`regroup_clusters`): two groups join only when the pairs between
-them weigh for a match on average, so a namesake linked to one copy of a person is not
+:data:`DENSITY_CHECK_ABOVE` members: average linkage sorts out the smaller ones). Every
+pair within a cluster is then scored and the cluster re-formed by average linkage
+(:func:`regroup_clusters`): two groups join only when the pairs between them weigh for a
+match on average, so a namesake linked to one copy of a person is not
 joined to another copy born ten years before; two members whose own pair contradicts a
 match (:data:`CONTRADICTION_WEIGHT`, or brothers) are never joined through the others.
 
@@ -409,8 +410,9 @@ AVERAGE_LINK_WEIGHT = 0.75
 # namesakes apart itself, while the re-split at stricter weights broke up persons whose
 # records link loosely. (3 -> 10, with AVERAGE_LINK_WEIGHT 0.5 -> 0.75: synthetic 100k F1
 # 0.9427 -> 0.944, R 0.925 -> 0.929; real spellings B3 0.8516 -> 0.852; 6, 15 and 20 measured
-# no better.)
+# no better.) Without average linkage after it, every component of more than three.
 DENSITY_CHECK_ABOVE = 10
+DENSITY_CHECK_ABOVE_ALONE = 3
 # The comparisons of the name itself. Two names of one cluster that share nothing are what
 # aliases look like (a kunya and a full name), so a contradiction also needs the other
 # fields (father's or mother's name, birth year, origin, rank, units, event dates) to speak
@@ -1232,7 +1234,7 @@ def _component_labels(n: int, left, right):
 
 
 def cluster_arrays(n_records: int, left, right, weight, min_weight: float,
-                   min_density: float = MIN_CLUSTER_DENSITY, sparse_above: int = 3):
+                   min_density: float = MIN_CLUSTER_DENSITY, sparse_above: int = DENSITY_CHECK_ABOVE_ALONE):
     """Cluster label per record (its cluster's smallest position) from pair arrays: connected
     components over pairs with weight >= ``min_weight``; a component of more than
     ``sparse_above`` members with fewer than ``min_density`` of its member pairs linked is
@@ -1490,7 +1492,7 @@ def link_records(
     probability = scored["match_probability"].astype(np.float64)
     min_weight = math.log2(threshold / (1 - threshold))
     cluster = cluster_arrays(n_rows, left, right, weight, min_weight,
-                             sparse_above=DENSITY_CHECK_ABOVE if trained else 3)
+                             sparse_above=DENSITY_CHECK_ABOVE if trained else DENSITY_CHECK_ABOVE_ALONE)
     if trained:  # a short list's few clusters are left to the threshold and reviewers
         step("checking that the members of each cluster hold together")
         cluster = regroup_clusters(cluster, left, right, weight, min_weight,
