@@ -79,7 +79,28 @@ def test_explain_any_pair_says_why(result):
 
 def test_age_at_date_gives_a_birth_year(result):
     by_name = {c["comparison"]: c for c in result.explain("a1", "a4").contributions}
-    assert by_name["birth_year"]["level"] == "same year"
+    assert by_name["birth_year"]["level"] == "same year, as far as an age at a date tells"
+
+
+def test_an_age_at_a_date_allows_the_year_before_its_birthday():
+    # Aged 30 on 2018-06-01: born in 1987 (birthday after June) or 1988. Exact years one
+    # apart are another matter: one of the two is wrong.
+    people = [{"id": "x1", "name": "Samer Adel KHATIB", "age": 30, "age_at": "2018-06-01"},
+              {"id": "x2", "name": "Samer Adel Khatib", "birth_year": 1987},
+              {"id": "x3", "name": "Samer Adel al-Khatib", "birth_year": 1988},
+              {"id": "x4", "name": "Samer Adel Khateeb", "birth_year": 1986},
+              {"id": "x5", "name": "Samer KHATIB", "age": 32, "age_at": "2018-01-20"},
+              {"id": "x6", "name": "Samer Adel KHATEEB", "birth_year": "1988"}]
+    result = link_records(people, train=False)
+
+    def level(a, b):
+        return {c["comparison"]: c["level"] for c in result.explain(a, b).contributions}["birth_year"]
+
+    assert level("x1", "x2") == level("x1", "x3") == "same year, as far as an age at a date tells"
+    assert level("x2", "x3") == level("x1", "x4") == "within 1 year"
+    assert level("x5", "x4") == "same year, as far as an age at a date tells"  # 1985 or 1986
+    assert level("x5", "x3") == "within 3 years"
+    assert level("x3", "x6") == "same year"
 
 
 def test_bad_arguments():

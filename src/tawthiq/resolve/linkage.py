@@ -97,6 +97,10 @@ _KUNYA_AND_GIVEN = ("(kunya_family_l = family_key_r AND given_key_r IS NOT NULL)
                     "OR (kunya_family_r = family_key_l AND given_key_l IS NOT NULL)")
 
 
+# The years of birth two records allow (see _birth_years) at most {years} apart.
+_YEARS_APART = "birth_earliest_l <= birth_year_r + {years} AND birth_earliest_r <= birth_year_l + {years}"
+
+
 def _full_name_jw(threshold: float) -> dict[str, str]:
     """The whole name's similarity at least ``threshold``, in written order or with either
     side's last unit moved to the front (a family name written first)."""
@@ -278,13 +282,14 @@ COMPARISONS: list[dict[str, Any]] = [
         "description": "year of birth, given or derived from an age at a date",
         "levels": [
             {"kind": "null", "column": "birth_year"},
-            {"kind": "within", "column": "birth_year", "threshold": 0, "label": "same year",
-             "m": 0.6, "u": 0.03},
-            # An age at a date gives the year to within one.
-            {"kind": "within", "column": "birth_year", "threshold": 1, "label": "within 1 year",
-             "m": 0.37, "u": 0.06},
-            {"kind": "within", "column": "birth_year", "threshold": 3, "label": "within 3 years",
-             "m": 0.0298, "u": 0.1},
+            {"kind": "sql", "sql": "birth_year_l = birth_year_r AND birth_earliest_l = birth_year_l "
+                                   "AND birth_earliest_r = birth_year_r", "label": "same year", "m": 0.45, "u": 0.03},
+            # An age at a date allows two years (the birthday before or after the date): the
+            # years agree when the two records' years overlap.
+            {"kind": "sql", "sql": _YEARS_APART.format(years=0), "label": "same year, as far as an age at a date tells",
+             "m": 0.35, "u": 0.05},
+            {"kind": "sql", "sql": _YEARS_APART.format(years=1), "label": "within 1 year", "m": 0.17, "u": 0.06},
+            {"kind": "sql", "sql": _YEARS_APART.format(years=3), "label": "within 3 years", "m": 0.0298, "u": 0.1},
             {"kind": "else", "label": "more than 3 years apart", "m": 0.0002, "u": 0.81},
         ],
     },
@@ -496,13 +501,15 @@ def _year(value: Any) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _birth_year(record: dict) -> int | None:
+def _birth_years(record: dict) -> tuple[int, int] | None:
+    """The years of birth a record allows, (earliest, latest): its birth year, or from an
+    age at a date the two years before and after that year's birthday."""
     year = _year(record.get("birth_year"))
     if year is not None:
-        return year
+        return year, year
     age, at = record.get("age"), _year(record.get("age_at"))
     try:
-        return at - int(age) if age not in (None, "") and at is not None else None
+        return (at - int(age) - 1, at - int(age)) if age not in (None, "") and at is not None else None
     except (TypeError, ValueError):
         return None
 
@@ -655,6 +662,7 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
         region, place = _origin(origin_text)
         dates = _event_dates(record.get("event_dates"))
         rank = _folded(str(record.get("rank") or ""))
+        born = _birth_years(record)
         name = str(record.get("name") or "")
         mother = _given_key(str(record.get("mother") or ""))
         row = {
@@ -697,7 +705,8 @@ def record_features(records: Sequence[dict]) -> dict[str, list]:
             "full_phon_rotated": k.rotated_phonetic or None,
             "rank": rank or None,
             "rank_seniority": RANK_SENIORITY.get(rank),
-            "birth_year": _birth_year(record),
+            "birth_year": born[1] if born else None,  # the latest: blocking keys hold one year
+            "birth_earliest": born[0] if born else None,
             "origin_key": origin or None,
             "origin_region": region,
             "origin_place": place,
