@@ -17,3 +17,9 @@ def test_facilities_and_arabic_spellings():
 def test_nothing_known_is_none():
     assert locate_place("somewhere in the desert") is None
     assert locate_place("") is None
+
+
+def test_arabic_letters_written_either_way_are_one_spelling():
+    # ة written ه and ى written ي, as lists often do.
+    assert locate_place("الرقه") == ("governorate", "Raqqa")
+    assert locate_place("نوي") == ("place", "Daraa")

@@ -344,6 +344,19 @@ def test_origins_compare_by_governorate():
     assert origin("hama", "masyaf")["log2_weight"] > origin("hama", "daraa")["log2_weight"]
 
 
+def test_a_place_is_the_one_whose_written_vowels_it_shares():
+    """Izraa and al-Thawrah (Tabqa) have the same consonants: each is its own place, and
+    "al-Thawrah" is the town in Raqqa, not Izraa in Daraa."""
+    people = [{"id": "izraa", "name": "Ziad Nabil Qassab", "origin": "Izraa"},
+              {"id": "thawrah", "name": "Ziad Nabil Qassab", "origin": "al-Thawrah"},
+              {"id": "tabqa", "name": "Ziad Nabil Qassab", "origin": "Tabqa"},
+              {"id": "raqqa", "name": "Ziad Nabil Qassab", "origin": "الرقه"}]
+    result = link_records(people)
+    assert _contribution(result, "thawrah", "tabqa", "origin")["level"] == "same governorate"
+    assert _contribution(result, "thawrah", "raqqa", "origin")["level"] == "same governorate"
+    assert _contribution(result, "izraa", "thawrah", "origin")["level"] == "another governorate"
+
+
 def test_two_places_the_gazetteer_does_not_know_count_against_a_match():
     """Random pairs rarely both name an unlisted place: u estimated from them made two
     different unlisted places evidence for a match."""

@@ -298,7 +298,9 @@ COMPARISONS: list[dict[str, Any]] = [
         "description": "place of origin",
         "levels": [
             {"kind": "null", "column": "origin_key"},
-            {"kind": "exact", "column": "origin_key", "label": "same origin", "m": 0.6, "u": 0.1},
+            # Written alike, unless the gazetteer tells two places apart (Izraa / al-Thawrah).
+            {"kind": "sql", "sql": "origin_key_l = origin_key_r AND coalesce(origin_region_l = origin_region_r, true)",
+             "label": "same origin", "m": 0.6, "u": 0.1},
             # Two towns of one governorate (Rastan / Talbiseh) are two places, not one.
             {"kind": "sql", "sql": "origin_region_l = origin_region_r AND origin_place_l <> origin_place_r",
              "label": "another place in the same governorate", "m": 0.01, "u": 0.03},
@@ -570,12 +572,13 @@ def _origin(text: str) -> tuple[str | None, str | None]:
         return None, None
     keys = name_keys(text)
     vowels = _word_vowel_masks(keys)
-    # Of the spellings that agree, those sharing the most vowels (Hema is Hama, not Hmeimim).
-    shared: dict[tuple[str, str | None], int] = defaultdict(int)
+    # Of the spellings that agree, those sharing the most vowels both write (Izraa is Izraa,
+    # not al-Thawrah), then the most vowels both allow (Hema is Hama, not Hmeimim).
+    shared: dict[tuple[str, str | None], tuple[int, int]] = defaultdict(lambda: (0, 0))
     for their_vowels, region, place in _gazetteer_spellings().get(" ".join(keys.tokens), ()):
         pairs = [(vowels[w], their_vowels.get(w, ANY_VOWELS)) for w in vowels]
         if all(_vowels_agree(a, b) for a, b in pairs):
-            common = sum(bin(a[1] & b[1] & ~(-1 << 63)).count("1") for a, b in pairs)
+            common = tuple(sum(bin(a[i] & b[i] & ~(-1 << 63)).count("1") for a, b in pairs) for i in (0, 1))
             shared[region, place] = max(shared[region, place], common)
     best = [found for found, common in shared.items() if common == max(shared.values())]
     if len({region for region, _ in best}) == 1:

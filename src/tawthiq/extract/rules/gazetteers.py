@@ -4,7 +4,8 @@ Entries are matched on word tokens, not with one huge regex alternation: a dict 
 token tuples is looked up at each word of a sentence, longest entry first, which keeps
 matching linear in the length of the text whatever the size of the lists.
 Matching is case-sensitive (so "major operations" is not a rank, "Homs" not "homs"),
-except for the Arabic article: "al-Sanamayn" and "Al-Sanamayn" are the same key.
+except for the Arabic article ("al-Sanamayn" and "Al-Sanamayn" are the same key) and the
+letters Arabic script writes either way (ة / ه, ى / ي, the hamza seats).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from tawthiq.text import ARABIC_LETTER, fold_arabic
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "gazetteers"
 
@@ -33,9 +36,17 @@ class Entry:
     parent: str | None = None  # governorate of a place, place of a facility
 
 
+def _word_key(word: str) -> str:
+    """A word as written, the article of a transliteration folded and Arabic script folded
+    (الرقه is الرقة, نوي is نوى: lists write either)."""
+    if ARABIC_LETTER.search(word):
+        return fold_arabic(word)
+    return ARTICLES.get(word, word)
+
+
 def key_of(words: list[str]) -> tuple[str, ...]:
-    """Lookup key of a word sequence: words as written, the Arabic article folded."""
-    return tuple(ARTICLES.get(w, w) for w in words)
+    """Lookup key of a word sequence (see _word_key)."""
+    return tuple(_word_key(w) for w in words)
 
 
 def _rows(filename: str):
@@ -69,7 +80,7 @@ class Gazetteer:
         """
         n = len(words)
         candidates = []
-        folded = [ARTICLES.get(w[2], w[2]) for w in words]
+        folded = [_word_key(w[2]) for w in words]
         for i in range(n):
             key: tuple[str, ...] = (folded[i],)
             if key not in self.prefixes:
