@@ -357,6 +357,15 @@ def test_a_place_is_the_one_whose_written_vowels_it_shares():
     assert _contribution(result, "izraa", "thawrah", "origin")["level"] == "another governorate"
 
 
+def test_a_place_spelt_one_vowel_off_is_still_placed():
+    from tawthiq.resolve.linkage import _origin
+
+    assert _origin("Draa") == _origin("Derea") == ("Daraa", None)  # a vowel dropped, one changed
+    assert _origin("Reqqa") == ("Raqqa", None)  # the governorate, not the village Ariqa
+    assert _origin("Adra") == ("Rif Dimashq", "Adra")  # spelt as listed: not Daraa
+    assert _origin("Tell Zurab") == (None, None)
+
+
 def test_two_places_the_gazetteer_does_not_know_count_against_a_match():
     """Random pairs rarely both name an unlisted place: u estimated from them made two
     different unlisted places evidence for a match."""

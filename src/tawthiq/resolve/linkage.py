@@ -572,21 +572,28 @@ def _origin(text: str) -> tuple[str | None, str | None]:
         return None, None
     keys = name_keys(text)
     vowels = _word_vowel_masks(keys)
-    # Of the spellings that agree, those sharing the most vowels both write (Izraa is Izraa,
-    # not al-Thawrah), then the most vowels both allow (Hema is Hama, not Hmeimim).
-    shared: dict[tuple[str, str | None], tuple[int, int]] = defaultdict(lambda: (0, 0))
+    # The spellings of these consonants whose vowels agree, else those one vowel off (Draa,
+    # Reqqa: a vowel dropped or changed); of them, one written with the same vowels (Adra is
+    # Adra, not درعا), then those sharing the most vowels both write (Izraa is Izraa, not
+    # al-Thawrah), then the most both allow (Hema is Hama, not Hmeimim).
+    scores: dict[tuple[str, str | None], tuple[int, bool, int, int]] = {}
     for their_vowels, region, place in _gazetteer_spellings().get(" ".join(keys.tokens), ()):
         pairs = [(vowels[w], their_vowels.get(w, ANY_VOWELS)) for w in vowels]
-        if all(_vowels_agree(a, b) for a, b in pairs):
-            common = tuple(sum(bin(a[i] & b[i] & ~(-1 << 63)).count("1") for a, b in pairs) for i in (0, 1))
-            shared[region, place] = max(shared[region, place], common)
-    best = [found for found, common in shared.items() if common == max(shared.values())]
-    if len({region for region, _ in best}) == 1:
+        off = sum(_bit_count(a[0] & ~b[1]) + _bit_count(b[0] & ~a[1]) for a, b in pairs)
+        if off <= 1:
+            score = (-off, all(a == b for a, b in pairs),
+                     *(sum(_bit_count(a[i] & b[i]) for a, b in pairs) for i in (0, 1)))
+            scores[region, place] = max(scores.get((region, place), score), score)
+    best = [found for found, score in scores.items() if score == max(scores.values())]
+    if best and len({region for region, _ in best}) == 1:
         places = {place for _, place in best}
         return best[0][0], places.pop() if len(places) == 1 else None
     located = locate_place(text)
-    return (located[1] if located and located[1] else None), None
-
+    if located and located[1]:
+        return located[1], None
+    # Still a tie (Reqqa: Raqqa or the village Ariqa): the governorate, which lists write most.
+    governorates = [region for region, place in best if place is None]
+    return (governorates[0] if len(governorates) == 1 else None), None
 
 @lru_cache(maxsize=1 << 14)
 def _origin_key(text: str) -> str:
@@ -612,6 +619,10 @@ def _gazetteer_spellings() -> dict[str, list[tuple[dict[str, tuple[int, int]], s
 
 def _word_vowel_masks(keys) -> dict[str, tuple[int, int]]:
     return {word: _vowel_masks(*slots) for word, slots in zip(keys.words, keys.word_vowels)}
+
+
+def _bit_count(mask: int) -> int:
+    return bin(mask & ~(-1 << 63)).count("1")  # ANY_VOWELS' may is -1: all 63 bits
 
 
 def _vowels_agree(a: tuple[int, int], b: tuple[int, int]) -> bool:
