@@ -717,3 +717,20 @@ def test_kunya_blocks_drop_the_biggest_families_first(monkeypatch):
     assert linkage._kunya_blocks(kunya_family, family) == ["a", None, "b", None, None, None]
     monkeypatch.setattr(linkage, "KUNYA_PAIR_BUDGET", 3)  # a: 1 x 2 pairs, b: 1 x 4
     assert linkage._kunya_blocks(kunya_family, family) == ["a", None, None, None, None, None]
+
+
+def test_the_mothers_name_finds_candidates_a_misspelt_given_name_hides(monkeypatch):
+    """"Hatyham" for "Haytham" (invented family): with a common family name (no rare-word
+    block) and no father's name on one side, only the family and the mother's name are
+    shared: they make the pair a candidate, another mother does not."""
+    from tawthiq.resolve import linkage
+
+    monkeypatch.setattr(linkage, "RARE_WORD_PAIR_BUDGET", 0)
+    monkeypatch.setattr(linkage, "RARE_WORD_MAX_RECORDS", 3)
+    people = [{"id": f"f{i}", "name": f"{given} Rahhami"} for i, given in enumerate(["Omar", "Samir", "Fadi", "Nabil"])]
+    people += [{"id": "a", "name": "Haytham Ahmad Rahhami", "mother": "Layla"},
+               {"id": "b", "name": "Hatyham Rahhami", "mother": "Layla"},
+               {"id": "c", "name": "Hatyham Rahhami", "mother": "Huda"}]
+    candidates = {frozenset((p.left_id, p.right_id)) for p in link_records(people, pairs_floor=1e-6).pairs}
+    assert frozenset("ab") in candidates
+    assert frozenset("ac") not in candidates

@@ -352,7 +352,7 @@ COMPARISONS: list[dict[str, Any]] = [
 ]
 
 # Candidate pairs: any rule may find a pair. A rule's key joins name keys with one more
-# field (father's name, birth year, origin), and a key value shared by more than
+# field (father's name, mother's name, birth year, origin), and a key value shared by more than
 # BLOCK_MAX_RECORDS records is dropped (no pairs from it): on a million records "Mohammed
 # al-Hamad" alone would make millions of pairs that no field tells apart. Rare words and
 # loose keys (at most RARE_WORD_MAX_RECORDS records each, more on small lists) catch reordered, misspelt and
@@ -370,6 +370,10 @@ BLOCKING_KEYS: dict[str, tuple[str, ...]] = {
     "block_given_father": ("given_key", "father_key"),
     "block_father_family": ("father_key", "family_key"),
     "block_family_year": ("family_key", "birth_year"),
+    # The mother's name with the family or the given name: a misspelt given name ("Hatyham")
+    # or a missing father's name leaves no other key (synthetic 100k F1 0.9501 -> 0.9516, R +0.003).
+    "block_family_mother": ("family_key", "mother_key"),
+    "block_given_mother": ("given_key", "mother_key"),
     # The three names by their loose keys (Riyadh / Riyad, Zaher / Zahar), which no key above shares.
     "block_loose_names": ("given_loose", "father_loose", "family_loose"),
 }
