@@ -731,6 +731,8 @@ def test_the_mothers_name_finds_candidates_a_misspelt_given_name_hides(monkeypat
     people += [{"id": "a", "name": "Haytham Ahmad Rahhami", "mother": "Layla"},
                {"id": "b", "name": "Hatyham Rahhami", "mother": "Layla"},
                {"id": "c", "name": "Hatyham Rahhami", "mother": "Huda"}]
+    blocks = linkage.record_features(people)["block_family_mother"]
+    assert blocks[-3] == blocks[-2] != blocks[-1]
     candidates = {frozenset((p.left_id, p.right_id)) for p in link_records(people, pairs_floor=1e-6).pairs}
     assert frozenset("ab") in candidates
     assert frozenset("ac") not in candidates
